@@ -1,0 +1,53 @@
+import { DateTime } from "luxon";
+import type { FeedSummary } from "@/domain/feed";
+import { services } from "@/server/services";
+
+// Reads the database on every request; nothing to prerender at build time.
+export const dynamic = "force-dynamic";
+
+export default async function HomePage() {
+  const feeds = await services().feeds.list();
+  return (
+    <main className="page">
+      <header className="masthead">
+        <h1 className="brand">
+          Re<span className="brand-mark">live</span>
+        </h1>
+        <p className="tagline">Past live blogs, replayed as they happened.</p>
+      </header>
+      <section aria-labelledby="library-title">
+        <h2 className="section-title" id="library-title">
+          Feed library
+        </h2>
+        {feeds.length === 0 ? (
+          <p className="empty">
+            No feeds yet. Import one with <code>npm run import -- &lt;file&gt;</code>.
+          </p>
+        ) : (
+          <ul className="feed-list">
+            {feeds.map((feed) => (
+              <li key={feed.slug}>
+                <FeedCard feed={feed} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </main>
+  );
+}
+
+function FeedCard({ feed }: { feed: FeedSummary }) {
+  const start = DateTime.fromISO(feed.coverageStart, { zone: feed.eventZone });
+  const end = DateTime.fromISO(feed.coverageEnd, { zone: feed.eventZone });
+  return (
+    <a className="feed-card" href={`/replay/${feed.slug}`}>
+      <h3>{feed.title}</h3>
+      <p className="feed-meta">
+        {feed.outlet} · {start.toFormat("d LLLL yyyy")} · {start.toFormat("HH:mm")}–{end.toFormat("HH:mm")}{" "}
+        {start.offsetNameShort ?? feed.eventZone} · {feed.entryCount} updates
+      </p>
+      <p className="feed-description">{feed.description}</p>
+    </a>
+  );
+}

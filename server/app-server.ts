@@ -1,0 +1,137 @@
+/**
+ * One process, one port: Next's pages, the /api routes and socket.io share an
+ * HTTP server. `startServer` brings the parts up in order and `close` takes
+ * them down in reverse: socket.io, HTTP, Next, Prisma, then PostgreSQL.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import next from "next";
+import { Server as SocketServer } from "socket.io";
+import { APP_VERSION } from "../domain/version";
+import { createPrismaClient, migrate, openDatabase, type Db } from "./db/database";
+import type { Env } from "./env";
+import { projectRoot } from "./env";
+import { ConfigError } from "./errors";
+import { FeedRepository } from "./feeds/feed-repository";
+import { handleApi, isApiRequest, sendJson, type ApiContext } from "./http/api";
+import { provideServices } from "./services";
+
+export interface RunningServer {
+  /** The base URL, e.g. http://localhost:3000 */
+  url: string;
+  port: number;
+  db: Db;
+  close(): Promise<void>;
+}
+
+type Disposer = () => Promise<void> | void;
+
+export async function startServer(env: Env, log: (line: string) => void = console.log): Promise<RunningServer> {
+  // Run in reverse on close, or on a failed start-up.
+  const disposers: Disposer[] = [];
+  const dispose = async () => {
+    for (const disposer of disposers.reverse()) {
+      try {
+        await disposer();
+      } catch (error) {
+        console.error("relive: error while shutting down:", error);
+      }
+    }
+  };
+
+  let handleRequest: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_req, res) =>
+    sendJson(res, 503, { status: "starting", message: "Relive is starting" });
+  const httpServer = http.createServer((req, res) => handleRequest(req, res));
+
+  try {
+    // Claim the port first: a port in use is the cheapest mistake to report.
+    const port = await listen(httpServer, env.PORT, env.HOST);
+    disposers.push(() => closeHttp(httpServer));
+
+    const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.RELIVE_DATA_DIR, log });
+    if (database.embedded) {
+      const embedded = database.embedded;
+      disposers.push(() => embedded.stop());
+      log(`Database: embedded PostgreSQL in ${embedded.clusterDir}`);
+    } else {
+      log("Database: DATABASE_URL");
+    }
+    await migrate(database.url, log);
+
+    const db = createPrismaClient(database.url);
+    disposers.push(() => db.$disconnect());
+
+    const services = { feeds: new FeedRepository(db) };
+    provideServices(services);
+    disposers.push(() => provideServices(undefined));
+    const api: ApiContext = { ...services, pingDatabase: async () => void (await db.$queryRaw`SELECT 1`) };
+
+    const nextApp = next({ dev: env.NODE_ENV === "development", dir: projectRoot, hostname: "localhost", port });
+    await nextApp.prepare();
+    disposers.push(() => nextApp.close());
+    const nextHandler = nextApp.getRequestHandler();
+    const nextUpgrade = nextApp.getUpgradeHandler();
+
+    const io = new SocketServer(httpServer, {
+      serveClient: false,
+      // Leave other upgrade requests (Next's dev HMR) alone.
+      destroyUpgrade: false,
+      maxHttpBufferSize: 16 * 1024,
+      perMessageDeflate: false,
+    });
+    io.on("connection", (socket) => {
+      socket.emit("server:hello", { version: APP_VERSION });
+    });
+    disposers.push(() => {
+      // Not io.close(): that would also close the HTTP server, which is the next step's job.
+      io.disconnectSockets(true);
+      io.engine.close();
+    });
+
+    httpServer.on("upgrade", (req, socket, head) => {
+      if (!req.url?.startsWith("/socket.io/")) void nextUpgrade(req, socket, head);
+    });
+    handleRequest = (req, res) => {
+      const handled = isApiRequest(req.url) ? handleApi(req, res, api) : nextHandler(req, res);
+      handled.catch((error: unknown) => {
+        console.error("relive: request failed:", req.method, req.url, error);
+        if (!res.headersSent) sendJson(res, 500, { error: "internal", message: "Something went wrong on the server" });
+        else res.destroy();
+      });
+    };
+
+    return { url: `http://localhost:${port}`, port, db, close: dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") {
+        reject(new ConfigError(`Port ${port} is already in use. Stop the program using it, or set PORT to another port.`));
+      } else if (error.code === "EACCES") {
+        reject(new ConfigError(`No permission to listen on port ${port}. Use a port above 1023 (set PORT).`));
+      } else {
+        reject(new ConfigError(`Cannot listen on ${host}:${port}: ${error.message}`));
+      }
+    };
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Stops accepting, lets in-flight requests finish (up to 5 s), then cuts the rest. */
+async function closeHttp(server: http.Server): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), 5000);
+  await closed;
+  clearTimeout(timer);
+}

@@ -1,0 +1,100 @@
+/**
+ * Where Relive's PostgreSQL comes from (DATABASE_URL or the embedded one), and
+ * bringing its schema up to date with Prisma's own migration engine.
+ */
+import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { ConfigError } from "../errors";
+import { PrismaClient } from "./generated/client";
+import { EmbeddedPostgres } from "./embedded-postgres";
+import { runPrisma } from "./prisma-cli";
+
+export type Db = PrismaClient;
+
+export interface DatabaseHandle {
+  url: string;
+  /** Undefined when DATABASE_URL points at a server we do not own. */
+  embedded: EmbeddedPostgres | undefined;
+}
+
+/** Starts the embedded PostgreSQL, or checks that DATABASE_URL answers. */
+export async function openDatabase(options: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  log: (line: string) => void;
+}): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    await assertReachable(options.databaseUrl);
+    return { url: options.databaseUrl, embedded: undefined };
+  }
+  const embedded = new EmbeddedPostgres({ dataDir: options.dataDir, log: options.log });
+  const url = await embedded.start();
+  return { url, embedded };
+}
+
+/** Says which host and port did not answer, and never the password. */
+export async function assertReachable(url: string): Promise<void> {
+  const { hostname, port, pathname, username } = new URL(url);
+  const where = `${hostname}:${port || "5432"}`;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+  } catch (error) {
+    const reason = describePgError(error);
+    throw new ConfigError(
+      `Cannot reach PostgreSQL at ${where} (database ${pathname.slice(1) || "?"}, user ${username || "?"}): ${reason}. ` +
+        `Check DATABASE_URL, or unset it to use the embedded PostgreSQL.`,
+      { cause: error },
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function describePgError(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  switch (code) {
+    case "ECONNREFUSED":
+      return "connection refused";
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return "host not found";
+    case "ETIMEDOUT":
+      return "timed out";
+    case "28P01":
+      return "password authentication failed";
+    case "3D000":
+      return "database does not exist";
+    default:
+      // pg's messages do not contain the password; keep only the first line.
+      return (message ?? String(error)).split("\n")[0]!.slice(0, 200);
+  }
+}
+
+/**
+ * Applies pending migrations with `prisma migrate deploy`. A database that is
+ * already up to date is left untouched (Prisma records each migration in
+ * `_prisma_migrations`).
+ */
+export async function migrate(url: string, log: (line: string) => void): Promise<void> {
+  const run = await runPrisma(["migrate", "deploy"], url);
+  const output = `${run.stdout}\n${run.stderr}`;
+  if (run.code !== 0) {
+    const detail = output
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith("Loaded Prisma config") && !line.startsWith("Prisma schema loaded"))
+      .slice(-3)
+      .join(" ")
+      .replaceAll(url, "<DATABASE_URL>");
+    throw new ConfigError(`Database migration failed: ${detail}`);
+  }
+  const applied = output.match(/The following migrations? ha(?:ve|s) been applied/) ? "applied pending migrations" : "schema up to date";
+  log(`Database: ${applied}`);
+}
+
+export function createPrismaClient(url: string): Db {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+}

@@ -1,0 +1,49 @@
+import path from "node:path";
+import { z } from "zod";
+import { ConfigError } from "./errors";
+
+/** The project root: the folder that holds package.json. */
+export const projectRoot = path.resolve(import.meta.dirname, "..");
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
+    } catch {
+      return false;
+    }
+  }, "must be a postgres:// or postgresql:// URL with a host");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  /** Use this PostgreSQL instead of starting the embedded one. */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim() : undefined))
+    .pipe(postgresUrl.optional()),
+  /** Where the embedded PostgreSQL keeps its data. Git-ignored. */
+  RELIVE_DATA_DIR: z.string().min(1).default(path.join(projectRoot, ".data")),
+  /** Skip the seed import at start-up (tests that want an empty database). */
+  RELIVE_SKIP_SEED: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((value) => value === "1" || value === "true"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+/** Parses the environment once, at the boundary. Bad values are a ConfigError. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
+    throw new ConfigError(`Invalid environment: ${problems.join("; ")}`);
+  }
+  return { ...result.data, RELIVE_DATA_DIR: path.resolve(result.data.RELIVE_DATA_DIR) };
+}

@@ -1,0 +1,79 @@
+/**
+ * The JSON API under /api. It is served by the custom server itself, not by
+ * Next, so that it answers fast and works the same whether or not pages are.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
+import { APP_VERSION } from "../../domain/version";
+import type { Services } from "../services";
+
+export interface ApiContext extends Services {
+  /** Resolves if the database answers; rejects with the reason otherwise. */
+  pingDatabase(): Promise<void>;
+}
+
+const slugSchema = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$/, "not a feed slug");
+
+export function isApiRequest(url: string | undefined): boolean {
+  return url === "/api" || Boolean(url?.startsWith("/api/"));
+}
+
+export async function handleApi(req: IncomingMessage, res: ServerResponse, context: ApiContext): Promise<void> {
+  const { pathname } = new URL(req.url ?? "/", "http://localhost");
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.setHeader("Allow", "GET, HEAD");
+    return sendJson(res, 405, { error: "method_not_allowed", message: `${req.method} is not supported here` });
+  }
+
+  if (pathname === "/api/health") return health(res, context);
+  if (pathname === "/api/feeds") return sendJson(res, 200, { feeds: await context.feeds.list() });
+
+  const feedMatch = /^\/api\/feeds\/([^/]+)$/.exec(pathname);
+  if (feedMatch) {
+    const slug = slugSchema.safeParse(decodeURIComponentSafe(feedMatch[1]!));
+    if (!slug.success) return sendJson(res, 400, { error: "bad_slug", message: "Feed slugs are lowercase letters, digits and dashes" });
+    const feed = await context.feeds.get(slug.data);
+    if (!feed) return sendJson(res, 404, { error: "feed_not_found", message: `No feed called "${slug.data}"` });
+    return sendJson(res, 200, feed);
+  }
+
+  return sendJson(res, 404, { error: "not_found", message: `No API route ${pathname}` });
+}
+
+const HEALTH_TIMEOUT_MS = 2000;
+
+async function health(res: ServerResponse, context: ApiContext): Promise<void> {
+  try {
+    await withTimeout(context.pingDatabase(), HEALTH_TIMEOUT_MS, "the database did not answer within 2 s");
+    sendJson(res, 200, { status: "ok", db: "ok", version: APP_VERSION });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    sendJson(res, 503, { status: "error", db: "down", reason, version: APP_VERSION });
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(payload),
+    "Cache-Control": "no-store",
+  });
+  res.end(res.req.method === "HEAD" ? undefined : payload);
+}
+
+function decodeURIComponentSafe(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

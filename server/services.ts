@@ -1,0 +1,23 @@
+/**
+ * What the custom server hands to Next's pages. Next renders in this same
+ * process, but bundles its own copy of our modules, so the hand-over goes
+ * through a global symbol rather than a module-level variable.
+ */
+import type { FeedRepository } from "./feeds/feed-repository";
+
+export interface Services {
+  feeds: FeedRepository;
+}
+
+const KEY = Symbol.for("relive.services");
+type Holder = { [KEY]?: Services };
+
+export function provideServices(services: Services | undefined): void {
+  (globalThis as Holder)[KEY] = services;
+}
+
+export function services(): Services {
+  const provided = (globalThis as Holder)[KEY];
+  if (!provided) throw new Error("Relive services are not available: pages must be served by server/main.ts");
+  return provided;
+}
