@@ -39,7 +39,7 @@ const schema = z.object({
 export type Env = z.infer<typeof schema>;
 
 /** Parses the environment once, at the boundary. Bad values are a ConfigError. */
-export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
   const result = schema.safeParse(source);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);

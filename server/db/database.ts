@@ -91,8 +91,16 @@ export async function migrate(url: string, log: (line: string) => void): Promise
       .replaceAll(url, "<DATABASE_URL>");
     throw new ConfigError(`Database migration failed: ${detail}`);
   }
-  const applied = output.match(/The following migrations? ha(?:ve|s) been applied/) ? "applied pending migrations" : "schema up to date";
+  const applied = output.includes("All migrations have been successfully applied") ? "applied pending migrations" : "schema up to date";
   log(`Database: ${applied}`);
+}
+
+/** A short, human reason from a Prisma or pg error (Prisma wraps it in a multi-line invocation report). */
+export function describeDbError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const inner = /Message: `([^`]+)`/.exec(message)?.[1];
+  const lines = message.split("\n").map((line) => line.trim()).filter(Boolean);
+  return (inner ?? lines.at(-1) ?? (error as { code?: string }).code ?? "unknown database error").slice(0, 300);
 }
 
 export function createPrismaClient(url: string): Db {

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { APP_VERSION } from "../../domain/version";
+import { describeDbError } from "../db/database";
 import type { Services } from "../services";
 
 export interface ApiContext extends Services {
@@ -47,7 +48,7 @@ async function health(res: ServerResponse, context: ApiContext): Promise<void> {
     await withTimeout(context.pingDatabase(), HEALTH_TIMEOUT_MS, "the database did not answer within 2 s");
     sendJson(res, 200, { status: "ok", db: "ok", version: APP_VERSION });
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    const reason = describeDbError(error);
     sendJson(res, 503, { status: "error", db: "down", reason, version: APP_VERSION });
   }
 }

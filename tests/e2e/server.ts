@@ -1,0 +1,21 @@
+/**
+ * The server for the browser tests: the real one, with its embedded
+ * PostgreSQL in a temporary folder that is deleted afterwards.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "relive-e2e-"));
+fs.chmodSync(dataDir, 0o755);
+const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  cwd: path.resolve(import.meta.dirname, "../.."),
+  stdio: "inherit",
+  env: { ...process.env, NODE_ENV: "production", DATABASE_URL: "", RELIVE_DATA_DIR: dataDir },
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+child.once("exit", (code) => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  process.exit(code ?? 1);
+});

@@ -1,0 +1,53 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { projectRoot, readEnv } from "../../server/env";
+import { ConfigError, redactUrl } from "../../server/errors";
+
+describe("readEnv", () => {
+  it("has defaults that run the app on port 3000 with the embedded database", () => {
+    const env = readEnv({});
+    expect(env).toMatchObject({ NODE_ENV: "production", PORT: 3000, HOST: "0.0.0.0" });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.RELIVE_DATA_DIR).toBe(path.join(projectRoot, ".data"));
+  });
+
+  it("treats an empty DATABASE_URL as unset", () => {
+    expect(readEnv({ DATABASE_URL: "  " }).DATABASE_URL).toBeUndefined();
+  });
+
+  it("accepts postgres:// and postgresql:// URLs", () => {
+    expect(readEnv({ DATABASE_URL: "postgres://u:p@db:5432/x" }).DATABASE_URL).toBe("postgres://u:p@db:5432/x");
+    expect(readEnv({ DATABASE_URL: "postgresql://db/x" }).DATABASE_URL).toBe("postgresql://db/x");
+  });
+
+  it.each([
+    [{ PORT: "abc" }, /^Invalid environment: PORT /],
+    [{ PORT: "70000" }, /^Invalid environment: PORT /],
+    [{ NODE_ENV: "staging" }, /^Invalid environment: NODE_ENV /],
+    [{ DATABASE_URL: "mysql://root:topsecret@db/x" }, /DATABASE_URL must be a postgres/],
+    [{ DATABASE_URL: "not a url" }, /DATABASE_URL must be a postgres/],
+  ])("rejects %j with a ConfigError", (source, message) => {
+    const attempt = () => readEnv(source);
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(message);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as Error).message).not.toContain("topsecret");
+    }
+  });
+
+  it("makes a relative RELIVE_DATA_DIR absolute", () => {
+    expect(readEnv({ RELIVE_DATA_DIR: "tmp/data" }).RELIVE_DATA_DIR).toBe(path.resolve("tmp/data"));
+  });
+});
+
+describe("redactUrl", () => {
+  it("hides the password and keeps host and port", () => {
+    expect(redactUrl("postgresql://alice:s3cret@db.example:6543/relive")).toBe("postgresql://alice:***@db.example:6543/relive");
+  });
+
+  it("does not echo an unparseable value", () => {
+    expect(redactUrl("::::s3cret")).toBe("<unparseable url>");
+  });
+});
