@@ -5,6 +5,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Relive", template: "%s · Relive" },
   description: "Replay a past live blog in simulated real time, alone or with a class.",
+  icons: { icon: "/favicon.svg" },
 };
 
 export const viewport: Viewport = {

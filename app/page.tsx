@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import type { FeedSummary } from "@/domain/feed";
+import { zoneLabel } from "@/domain/time";
 import { services } from "@/server/services";
 
 // Reads the database on every request; nothing to prerender at build time.
@@ -45,7 +46,7 @@ function FeedCard({ feed }: { feed: FeedSummary }) {
       <h3>{feed.title}</h3>
       <p className="feed-meta">
         {feed.outlet} · {start.toFormat("d LLLL yyyy")} · {start.toFormat("HH:mm")}–{end.toFormat("HH:mm")}{" "}
-        {start.offsetNameShort ?? feed.eventZone} · {feed.entryCount} updates
+        {zoneLabel(feed.eventZone)} time · {feed.entryCount} updates
       </p>
       <p className="feed-description">{feed.description}</p>
     </a>

@@ -1,9 +1,17 @@
-/** A feed as the library lists it. Dates are ISO 8601 strings in UTC. */
+/**
+ * Feeds as the API and the pages see them. Dates are ISO 8601 strings in UTC.
+ * (What an importer produces is in feed-model.ts.)
+ */
+import type { CardCategory } from "./cards";
+import type { DataNote, EntryKind } from "./feed-model";
+
+/** A feed as the library lists it. */
 export interface FeedSummary {
   slug: string;
   title: string;
   outlet: string;
   description: string;
+  sourceUrl: string | null;
   eventZone: string;
   publishedZone: string;
   eventDate: string;
@@ -15,13 +23,37 @@ export interface FeedSummary {
 /** One published update of a live blog. */
 export interface FeedEntry {
   id: string;
+  /** Stable across re-imports; see docs/FEED-FORMAT.md. */
+  key: string;
   publishedAt: string;
+  /** 0 = top of the source page. */
   pagePosition: number;
-  kind: string;
+  kind: EntryKind;
   title: string;
   body: string;
+  photoCaption: string | null;
+  photoCredit: string | null;
+  videoTitle: string | null;
+}
+
+export interface FeedCard {
+  /** Stable id from the cards file. */
+  id: string;
+  category: CardCategory;
+  title: string;
+  body: string;
+  source: { outlet: string; title: string; date: string; ref: string | null; note: string | null };
+  /** Locked (title only) until the replay reaches this instant, unless revealed. */
+  knownFrom: string;
+  aliases: string[];
+  pinnedByDefault: boolean;
+  /** Ids of the entries that mention the card's subject. */
+  entryIds: string[];
 }
 
 export interface FeedDetail extends FeedSummary {
+  /** In replay order: publishedAt ascending, ties lower-on-the-page first. */
   entries: FeedEntry[];
+  cards: FeedCard[];
+  notes: DataNote[];
 }

@@ -13,6 +13,7 @@ import type { Env } from "./env";
 import { projectRoot } from "./env";
 import { ConfigError } from "./errors";
 import { FeedRepository } from "./feeds/feed-repository";
+import { seedDatabase } from "./feeds/seed";
 import { handleApi, isApiRequest, sendJson, type ApiContext } from "./http/api";
 import { provideServices } from "./services";
 
@@ -60,6 +61,7 @@ export async function startServer(env: Env, log: (line: string) => void = consol
 
     const db = createPrismaClient(database.url);
     disposers.push(() => db.$disconnect());
+    if (!env.RELIVE_SKIP_SEED) await seedDatabase(db, log);
 
     const services = { feeds: new FeedRepository(db) };
     provideServices(services);

@@ -77,6 +77,24 @@ export class EmbeddedPostgres {
     return `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${this.port}/${DATABASE}`;
   }
 
+  /**
+   * The URL of the embedded PostgreSQL that a running server already started
+   * in `dataDir`, if there is one (so a CLI can work beside the server).
+   */
+  static async runningUrl(dataDir: string): Promise<string | undefined> {
+    try {
+      // postmaster.pid: pid, data directory, start time, port, ...
+      const lines = (await fsp.readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8")).split("\n");
+      const pid = Number.parseInt(lines[0] ?? "", 10);
+      const port = Number.parseInt(lines[3] ?? "", 10);
+      if (!isAlive(pid) || !(await runs(pid, /postgres/)) || !port) return undefined;
+      const { user, password } = JSON.parse(await fsp.readFile(path.join(dataDir, "postgres-credentials.json"), "utf8")) as Credentials;
+      return `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
+    } catch {
+      return undefined;
+    }
+  }
+
   get pid(): number | undefined {
     return this.process?.pid;
   }

@@ -1,4 +1,6 @@
-import type { FeedDetail, FeedSummary } from "../../domain/feed";
+import type { CardCategory } from "../../domain/cards";
+import type { FeedCard, FeedDetail, FeedEntry, FeedSummary } from "../../domain/feed";
+import type { DataNote, EntryKind } from "../../domain/feed-model";
 import type { Db } from "../db/database";
 
 /** Reads feeds for the API and the pages; the only place that knows their tables. */
@@ -16,19 +18,44 @@ export class FeedRepository {
   async get(slug: string): Promise<FeedDetail | undefined> {
     const feed = await this.db.feed.findUnique({
       where: { slug },
-      include: { entries: { orderBy: [{ publishedAt: "asc" }, { pagePosition: "desc" }] } },
+      include: {
+        // Replay order (domain/feed-model.ts replayOrder): time, then lower on the page first.
+        entries: { orderBy: [{ publishedAt: "asc" }, { pagePosition: "desc" }] },
+        cards: { orderBy: { position: "asc" } },
+      },
     });
     if (!feed) return undefined;
+    const entryIdByKey = new Map(feed.entries.map((entry) => [entry.key, entry.id]));
     return {
       ...toSummary(feed, feed.entries.length),
-      entries: feed.entries.map((entry) => ({
-        id: entry.id,
-        publishedAt: entry.publishedAt.toISOString(),
-        pagePosition: entry.pagePosition,
-        kind: entry.kind,
-        title: entry.title,
-        body: entry.body,
-      })),
+      notes: feed.notes as unknown as DataNote[],
+      entries: feed.entries.map(
+        (entry): FeedEntry => ({
+          id: entry.id,
+          key: entry.key,
+          publishedAt: entry.publishedAt.toISOString(),
+          pagePosition: entry.pagePosition,
+          kind: entry.kind as EntryKind,
+          title: entry.title,
+          body: entry.body,
+          photoCaption: entry.photoCaption,
+          photoCredit: entry.photoCredit,
+          videoTitle: entry.videoTitle,
+        }),
+      ),
+      cards: feed.cards.map(
+        (card): FeedCard => ({
+          id: card.key,
+          category: card.category as CardCategory,
+          title: card.title,
+          body: card.body,
+          source: { outlet: card.sourceOutlet, title: card.sourceTitle, date: card.sourceDate, ref: card.sourceRef, note: card.sourceNote },
+          knownFrom: card.knownFrom.toISOString(),
+          aliases: card.aliases,
+          pinnedByDefault: card.pinnedByDefault,
+          entryIds: card.entryKeys.flatMap((key) => entryIdByKey.get(key) ?? []),
+        }),
+      ),
     };
   }
 }
@@ -38,6 +65,7 @@ interface FeedRow {
   title: string;
   outlet: string;
   description: string;
+  sourceUrl: string | null;
   eventZone: string;
   publishedZone: string;
   eventDate: string;
@@ -51,6 +79,7 @@ function toSummary(feed: FeedRow, entryCount: number): FeedSummary {
     title: feed.title,
     outlet: feed.outlet,
     description: feed.description,
+    sourceUrl: feed.sourceUrl,
     eventZone: feed.eventZone,
     publishedZone: feed.publishedZone,
     eventDate: feed.eventDate,

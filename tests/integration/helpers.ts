@@ -9,12 +9,31 @@ import { inject, onTestFinished } from "vitest";
 
 export const projectRoot = path.resolve(import.meta.dirname, "../..");
 
+type Cleanup = () => Promise<void> | void;
+const fileCleanups: Cleanup[] = [];
+
+/**
+ * Cleans up after the current test, or, when called from beforeAll, after
+ * the file: such files call `runFileCleanups()` from afterAll.
+ */
+function onCleanup(cleanup: Cleanup): void {
+  try {
+    onTestFinished(cleanup);
+  } catch {
+    fileCleanups.push(cleanup);
+  }
+}
+
+export async function runFileCleanups(): Promise<void> {
+  for (const cleanup of fileCleanups.splice(0).reverse()) await cleanup();
+}
+
 /** A fresh database inside the test cluster, dropped when the test ends. */
 export async function createTestDatabase(): Promise<string> {
   const admin = inject("adminDatabaseUrl");
   const name = `it_${crypto.randomBytes(6).toString("hex")}`;
   await withClient(admin, (client) => client.query(`CREATE DATABASE ${name}`));
-  onTestFinished(async () => {
+  onCleanup(async () => {
     await withClient(admin, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   });
   const url = new URL(admin);
@@ -37,7 +56,7 @@ export async function tempDataDir(): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "relive-it-data-"));
   // As root, PostgreSQL runs as the `postgres` user and must traverse this.
   await fs.chmod(dir, 0o755);
-  onTestFinished(async () => {
+  onCleanup(async () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
   return dir;
@@ -82,7 +101,7 @@ export async function spawnServer(
       return { code, ms: Date.now() - started };
     },
   };
-  onTestFinished(async () => {
+  onCleanup(async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGKILL");
       await server.exited;

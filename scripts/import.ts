@@ -1,0 +1,97 @@
+/**
+ * `npm run import -- <file>...`: imports feeds (JSON or plain text) and
+ * context-card files, all in one transaction. See docs/FEED-FORMAT.md.
+ *
+ * The database is DATABASE_URL, else the embedded PostgreSQL of a running
+ * server, else the embedded PostgreSQL started just for this import.
+ */
+import { parseArgs } from "node:util";
+import { migrate, createPrismaClient, openDatabase } from "../server/db/database";
+import { EmbeddedPostgres } from "../server/db/embedded-postgres";
+import { readEnv } from "../server/env";
+import { ConfigError } from "../server/errors";
+import { ImportFileError, readImportFile } from "../server/feeds/import-files";
+import { ImportError, importItems, type RowCounts } from "../server/feeds/importer";
+
+const USAGE = `usage: npm run import -- <file>... [options]
+
+  <file>  a JSON feed (schema.org LiveBlogPosting), a plain-text live blog,
+          or a context-card file (JSON with "cards")
+
+Plain-text feeds read their metadata from <name>.meta.json beside them;
+these options override it:
+  --slug <slug>  --title <title>  --outlet <name>  --date <yyyy-MM-dd>
+  --zone <published zone, e.g. GMT>  --event-zone <IANA zone>  --source-url <url>`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    help: { type: "boolean", short: "h" },
+    slug: { type: "string" },
+    title: { type: "string" },
+    outlet: { type: "string" },
+    date: { type: "string" },
+    zone: { type: "string" },
+    "event-zone": { type: "string" },
+    "source-url": { type: "string" },
+  },
+});
+
+if (values.help || positionals.length === 0) {
+  console.log(USAGE);
+  process.exit(values.help ? 0 : 2);
+}
+
+const override = Object.fromEntries(
+  Object.entries({
+    slug: values.slug,
+    title: values.title,
+    outlet: values.outlet,
+    eventDate: values.date,
+    publishedZone: values.zone,
+    eventZone: values["event-zone"],
+    sourceUrl: values["source-url"],
+  }).filter(([, value]) => value !== undefined),
+);
+
+const counts = (c: RowCounts) => `${c.added} added, ${c.updated} updated, ${c.removed} removed, ${c.unchanged} unchanged`;
+
+let stopDatabase: (() => Promise<void>) | undefined;
+try {
+  // Parse everything before touching the database: a broken file changes nothing.
+  const items = [];
+  for (const file of positionals) items.push(await readImportFile(file, override));
+
+  const env = readEnv();
+  const log = (line: string) => console.log(line);
+  const running = env.DATABASE_URL ? undefined : await EmbeddedPostgres.runningUrl(env.RELIVE_DATA_DIR);
+  let url = env.DATABASE_URL ?? running;
+  if (!url) {
+    const database = await openDatabase({ databaseUrl: undefined, dataDir: env.RELIVE_DATA_DIR, log });
+    stopDatabase = () => database.embedded!.stop();
+    url = database.url;
+  }
+  await migrate(url, log);
+  const db = createPrismaClient(url);
+  try {
+    const report = await importItems(db, items);
+    for (const feed of report.feeds) {
+      console.log(`feed ${feed.slug}: ${feed.created ? "created" : feed.feedUpdated ? "updated" : "unchanged"}; entries ${counts(feed.entries)}`);
+      for (const note of feed.notes) console.log(`  note: ${note.message}`);
+    }
+    for (const cards of report.cards) console.log(`cards for ${cards.feed}: ${counts(cards.cards)}`);
+    if (report.relinkedCards) console.log(`${report.relinkedCards} card(s) relinked to entries`);
+  } finally {
+    await db.$disconnect();
+  }
+} catch (error) {
+  if (error instanceof ImportFileError || error instanceof ImportError || error instanceof ConfigError) {
+    console.error(`import: ${error.message}`);
+    console.error("import: nothing was changed");
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+} finally {
+  await stopDatabase?.();
+}
