@@ -7,7 +7,6 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import next from "next";
 import { Server as SocketServer } from "socket.io";
-import { APP_VERSION } from "../domain/version";
 import { createPrismaClient, migrate, openDatabase, type Db } from "./db/database";
 import type { Env } from "./env";
 import { projectRoot } from "./env";
@@ -15,6 +14,8 @@ import { ConfigError } from "./errors";
 import { FeedRepository } from "./feeds/feed-repository";
 import { seedDatabase } from "./feeds/seed";
 import { handleApi, isApiRequest, sendJson, type ApiContext } from "./http/api";
+import { startReplay } from "./replay";
+import type { ReplayServer } from "./replay/socket-server";
 import { provideServices } from "./services";
 
 export interface RunningServer {
@@ -74,20 +75,20 @@ export async function startServer(env: Env, log: (line: string) => void = consol
     const nextHandler = nextApp.getRequestHandler();
     const nextUpgrade = nextApp.getUpgradeHandler();
 
-    const io = new SocketServer(httpServer, {
+    const io: ReplayServer = new SocketServer(httpServer, {
       serveClient: false,
       // Leave other upgrade requests (Next's dev HMR) alone.
       destroyUpgrade: false,
+      // Larger messages close the connection; handlers refuse anything over MAX_PAYLOAD_BYTES.
       maxHttpBufferSize: 16 * 1024,
       perMessageDeflate: false,
     });
-    io.on("connection", (socket) => {
-      socket.emit("server:hello", { version: APP_VERSION });
-    });
-    disposers.push(() => {
+    const replay = startReplay(io, { db, feeds: services.feeds, databaseUrl: database.url });
+    disposers.push(async () => {
       // Not io.close(): that would also close the HTTP server, which is the next step's job.
       io.disconnectSockets(true);
       io.engine.close();
+      await replay.close();
     });
 
     httpServer.on("upgrade", (req, socket, head) => {

@@ -15,6 +15,10 @@ export class FeedRepository {
     return feeds.map(({ _count, ...feed }) => toSummary(feed, _count.entries));
   }
 
+  async idOf(slug: string): Promise<string | undefined> {
+    return (await this.db.feed.findUnique({ where: { slug }, select: { id: true } }))?.id;
+  }
+
   async get(slug: string): Promise<FeedDetail | undefined> {
     const feed = await this.db.feed.findUnique({
       where: { slug },

@@ -38,6 +38,8 @@ type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 export async function importItems(db: Db, items: readonly ImportItem[]): Promise<ImportReport> {
   return db.$transaction(
     async (tx) => {
+      // Imports wait for each other (two servers seeding one database at once).
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(727001)`;
       const report: ImportReport = { feeds: [], cards: [], relinkedCards: 0 };
       const touched = new Set<string>();
       for (const item of items) {

@@ -1,0 +1,285 @@
+/**
+ * The client side of a replay: clock sync with the server, and a session's
+ * state kept exactly in step with it (snapshot, then stream). Used by the
+ * browser UI, the command-line follower and the benchmarks; it runs in both
+ * Node and browsers and takes its socket and clock as arguments.
+ */
+import type { Socket } from "socket.io-client";
+import {
+  ErrorReason,
+  type ClientAcks,
+  type ClientEventName,
+  type ClientPayload,
+  type ClientToServerEvents,
+  type Command,
+  type ProtocolEntry,
+  type Refusal,
+  type ServerPayload,
+  type ServerToClientEvents,
+  type Snapshot,
+} from "../domain/protocol";
+import * as clock from "../domain/replay/clock";
+
+export type ReplaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A monotonic wall clock in epoch milliseconds. */
+export const monotonicNow = (): number => performance.timeOrigin + performance.now();
+
+export class RequestRefused extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.message);
+    this.name = "RequestRefused";
+  }
+}
+
+/** Sends one event and resolves with its acknowledgement, or rejects with the refusal. */
+export async function request<E extends ClientEventName>(socket: ReplaySocket, event: E, payload: ClientPayload<E>, timeoutMs = 10_000): Promise<ClientAcks[E]> {
+  const emit = socket.timeout(timeoutMs).emitWithAck as unknown as (event: E, payload: ClientPayload<E>) => Promise<ClientAcks[E] | Refusal>;
+  const response = await emit.call(socket.timeout(timeoutMs), event, payload);
+  if (!response.ok) throw new RequestRefused(response);
+  return response;
+}
+
+/**
+ * NTP-style offset estimate: several ping samples, keeping the one with the
+ * smallest round trip (its midpoint is the least uncertain), re-run
+ * periodically. serverNow() = local monotonic time + offset.
+ */
+export class ClockSync {
+  offset = 0;
+  /** Round-trip time of the sample in use, ms. */
+  roundTrip = Number.POSITIVE_INFINITY;
+  synced = false;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly socket: ReplaySocket,
+    private readonly now: () => number = monotonicNow,
+  ) {}
+
+  serverNow(): number {
+    return this.now() + this.offset;
+  }
+
+  async sync(samples = 8): Promise<void> {
+    let best: { offset: number; roundTrip: number } | undefined;
+    for (let i = 0; i < samples; i++) {
+      const t0 = this.now();
+      const { serverTime } = await request(this.socket, "time:ping", { t0 });
+      const t1 = this.now();
+      const roundTrip = t1 - t0;
+      if (!best || roundTrip < best.roundTrip) best = { offset: serverTime - (t0 + t1) / 2, roundTrip };
+    }
+    if (best) {
+      this.offset = best.offset;
+      this.roundTrip = best.roundTrip;
+      this.synced = true;
+    }
+  }
+
+  /** Re-syncs every `intervalMs` (clocks drift; networks change). */
+  start(intervalMs = 30_000): void {
+    this.stop();
+    this.timer = setInterval(() => void this.sync().catch(() => undefined), intervalMs);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+export interface SessionView {
+  sessionId: string;
+  feed: string;
+  code: string | null;
+  role: "presenter" | "follower";
+  timeline: clock.Timeline;
+  clock: clock.ClockState;
+  previousClock: clock.ClockState | null;
+  /** Entries received so far: the feed's first `entries.length` entries in replay order. */
+  entries: ProtocolEntry[];
+  pinnedCards: string[];
+  revealedCards: string[];
+  settings: Snapshot["settings"];
+  expiresAt: string;
+}
+
+export type ReplayEvent =
+  | { type: "state"; view: SessionView }
+  | { type: "entries"; added: ProtocolEntry[]; view: SessionView }
+  | { type: "resynced"; view: SessionView };
+
+/**
+ * One session as a client sees it. Entries arrive once each and in order:
+ * a message that does not continue from what the client holds (a gap after a
+ * reconnect, say) triggers `session:sync`, and duplicates are ignored.
+ */
+export class ReplayClient {
+  readonly sync: ClockSync;
+  view: SessionView | undefined;
+  private secret: string | undefined;
+  private readonly listeners = new Set<(event: ReplayEvent) => void>();
+  private syncing: Promise<void> | undefined;
+
+  constructor(
+    readonly socket: ReplaySocket,
+    now: () => number = monotonicNow,
+  ) {
+    this.sync = new ClockSync(socket, now);
+    socket.on("session:state", (snapshot) => this.onState(snapshot));
+    socket.on("session:entries", (payload) => this.onEntries(payload));
+    // socket.io reconnects by itself; rejoin with what we hold.
+    socket.io.on("reconnect", () => void this.rejoin());
+  }
+
+  on(listener: (event: ReplayEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async create(feed: string, kind: "solo" | "shared"): Promise<{ secret: string; code: string | null }> {
+    const response = await request(this.socket, "session:create", { feed, kind });
+    this.secret = response.secret;
+    this.adopt(response.snapshot, "presenter", response.timeline);
+    return { secret: response.secret, code: response.code };
+  }
+
+  async join(target: { code: string } | { sessionId: string }, secret?: string): Promise<SessionView> {
+    const response = await request(this.socket, "session:join", { ...target, ...(secret ? { secret } : {}) });
+    this.secret = secret;
+    this.adopt(response.snapshot, response.role, response.timeline);
+    return this.view!;
+  }
+
+  async control(command: Command): Promise<clock.ClockState> {
+    if (!this.view) throw new Error("Join a session first");
+    const { clock: next } = await request(this.socket, "session:control", { sessionId: this.view.sessionId, command });
+    return next;
+  }
+
+  /** The clock in force now (a change may be announced shortly before it applies). */
+  currentClock(): clock.ClockState | undefined {
+    if (!this.view) return undefined;
+    return clock.effectiveState(this.view.previousClock, this.view.clock, this.sync.serverNow());
+  }
+
+  /** Simulated time now, computed locally from the clock state and the synced server time. */
+  simTime(serverNow = this.sync.serverNow()): number | undefined {
+    if (!this.view) return undefined;
+    const state = clock.effectiveState(this.view.previousClock, this.view.clock, serverNow);
+    return clock.simTimeAt(state, this.view.timeline, serverNow);
+  }
+
+  /** Entries whose time has come, in replay order. */
+  visibleEntries(): ProtocolEntry[] {
+    const sim = this.simTime();
+    if (!this.view || sim === undefined) return [];
+    const shown = clock.entriesShownAt(this.view.timeline, sim);
+    return this.view.entries.slice(0, shown);
+  }
+
+  close(): void {
+    this.sync.stop();
+    this.socket.off("session:state");
+    this.socket.off("session:entries");
+  }
+
+  private adopt(snapshot: Snapshot, role: "presenter" | "follower", timeline: clock.Timeline): void {
+    this.view = {
+      sessionId: snapshot.sessionId,
+      feed: snapshot.feed,
+      code: snapshot.code,
+      role,
+      timeline,
+      clock: snapshot.clock,
+      previousClock: snapshot.previousClock,
+      entries: snapshot.entries, // a first snapshot is relative to nothing held: base 0
+      pinnedCards: snapshot.pinnedCards,
+      revealedCards: snapshot.revealedCards,
+      settings: snapshot.settings,
+      expiresAt: snapshot.expiresAt,
+    };
+    this.emit({ type: "state", view: this.view });
+  }
+
+  private onState(snapshot: ServerPayload<"session:state">): void {
+    const view = this.view;
+    if (!view || snapshot.sessionId !== view.sessionId) return;
+    if (snapshot.clock.revision < view.clock.revision) return; // stale (reordered) state
+    if (snapshot.base > view.entries.length) return void this.resync();
+    view.entries = [...view.entries.slice(0, snapshot.base), ...snapshot.entries];
+    Object.assign(view, {
+      code: snapshot.code,
+      clock: snapshot.clock,
+      previousClock: snapshot.previousClock,
+      pinnedCards: snapshot.pinnedCards,
+      revealedCards: snapshot.revealedCards,
+      settings: snapshot.settings,
+      expiresAt: snapshot.expiresAt,
+    });
+    this.emit({ type: "state", view });
+  }
+
+  private onEntries(payload: ServerPayload<"session:entries">): void {
+    const view = this.view;
+    if (!view || payload.sessionId !== view.sessionId) return;
+    const held = view.entries.length;
+    if (payload.to <= held) return; // already have them
+    if (payload.from > held) return void this.resync(); // a gap
+    const added = payload.entries.slice(held - payload.from);
+    view.entries = [...view.entries, ...added];
+    this.emit({ type: "entries", added, view });
+  }
+
+  /** Asks for what we are missing; one request at a time. */
+  resync(): Promise<void> {
+    if (!this.view) return Promise.resolve();
+    this.syncing ??= (async () => {
+      try {
+        const view = this.view!;
+        const { snapshot } = await request(this.socket, "session:sync", {
+          sessionId: view.sessionId,
+          have: { revision: view.clock.revision, cursor: view.entries.length },
+        });
+        this.applySnapshot(snapshot);
+      } finally {
+        this.syncing = undefined;
+      }
+    })();
+    return this.syncing;
+  }
+
+  private async rejoin(): Promise<void> {
+    if (!this.view) return;
+    const view = this.view;
+    try {
+      const response = await request(this.socket, "session:join", {
+        sessionId: view.sessionId,
+        ...(this.secret ? { secret: this.secret } : {}),
+        have: { revision: view.clock.revision, cursor: view.entries.length },
+      });
+      this.applySnapshot(response.snapshot);
+      await this.sync.sync();
+    } catch (error) {
+      if (error instanceof RequestRefused && error.refusal.reason === ErrorReason.rateLimited) setTimeout(() => void this.rejoin(), 1000);
+    }
+  }
+
+  private applySnapshot(snapshot: Snapshot): void {
+    const view = this.view!;
+    view.entries = [...view.entries.slice(0, Math.min(snapshot.base, view.entries.length)), ...snapshot.entries];
+    Object.assign(view, {
+      clock: snapshot.clock,
+      previousClock: snapshot.previousClock,
+      pinnedCards: snapshot.pinnedCards,
+      revealedCards: snapshot.revealedCards,
+      settings: snapshot.settings,
+      expiresAt: snapshot.expiresAt,
+    });
+    this.emit({ type: "resynced", view });
+  }
+
+  private emit(event: ReplayEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The socket protocol, defined once: zod schemas for every event in both
+ * directions, with the TypeScript types derived from them. The server parses
+ * every incoming payload with these; clients may parse what they receive.
+ * docs/PROTOCOL.md describes it for people; tests/unit/protocol.test.ts keeps
+ * the two in step.
+ */
+import { z } from "zod";
+import { clockStateSchema, RATE_MAX, RATE_MIN } from "./replay/clock";
+
+/** Bumped on any incompatible change. Clients send it in the handshake (`auth.protocol`). */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest accepted payload, in bytes of JSON. Larger ones are refused with `too_large`. */
+export const MAX_PAYLOAD_BYTES = 4096;
+
+/** Why a request was refused. Sent as `{ ok: false, reason, message }`. */
+export const ErrorReason = {
+  protocolMismatch: "protocol_mismatch",
+  invalidPayload: "invalid_payload",
+  tooLarge: "too_large",
+  rateLimited: "rate_limited",
+  unknownFeed: "unknown_feed",
+  unknownSession: "unknown_session",
+  sessionExpired: "session_expired",
+  notJoined: "not_joined",
+  notPresenter: "not_presenter",
+  badSecret: "bad_secret",
+  unknownCard: "unknown_card",
+  badTime: "bad_time",
+  conflict: "conflict",
+  unavailable: "unavailable",
+  internal: "internal",
+} as const;
+export type ErrorReason = (typeof ErrorReason)[keyof typeof ErrorReason];
+
+export interface Refusal {
+  ok: false;
+  reason: ErrorReason;
+  message: string;
+}
+
+// ---------------------------------------------------------------------------
+// Shared shapes
+
+const id = z.string().uuid();
+/** Join codes: 6 characters from an alphabet without 0/O, 1/I/l; shown as ABC-DEF. */
+export const JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+export const joinCodeSchema = z
+  .string()
+  .max(20)
+  .transform((raw) => raw.toUpperCase().replace(/[\s-]/g, ""))
+  .pipe(z.string().regex(new RegExp(`^[${JOIN_CODE_ALPHABET}]{6}$`), "not a join code"));
+export const secretSchema = z.string().min(22).max(128);
+const feedSlug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$/, "not a feed slug");
+const finiteMs = z.number().finite();
+
+export const entrySchema = z.object({
+  id: z.string(),
+  key: z.string(),
+  publishedAt: z.string(),
+  kind: z.enum(["text", "photo", "video"]),
+  title: z.string(),
+  body: z.string(),
+  photoCaption: z.string().nullable(),
+  photoCredit: z.string().nullable(),
+  videoTitle: z.string().nullable(),
+});
+export type ProtocolEntry = z.infer<typeof entrySchema>;
+
+export const pauseModeSchema = z.enum(["off", "every", "marked"]);
+
+export const sessionSettingsSchema = z.object({
+  pauseOn: pauseModeSchema,
+  /** Entry keys to pause before, when pauseOn is "marked". */
+  markedEntryKeys: z.array(z.string()),
+});
+export type SessionSettings = z.infer<typeof sessionSettingsSchema>;
+
+/**
+ * Everything a client needs to show a session: the clock, and which entries it
+ * holds. A client keeps entries[0..cursor) of the feed in replay order; a
+ * snapshot tells it to keep its first `base` entries and append `entries`.
+ */
+export const snapshotSchema = z.object({
+  sessionId: id,
+  feed: feedSlug,
+  code: z.string().nullable(),
+  clock: clockStateSchema,
+  /** The clock in force before `clock` takes effect (if `clock` is anchored in the future). */
+  previousClock: clockStateSchema.nullable(),
+  base: z.number().int().nonnegative(),
+  cursor: z.number().int().nonnegative(),
+  entries: z.array(entrySchema),
+  pinnedCards: z.array(z.string()),
+  revealedCards: z.array(z.string()),
+  settings: sessionSettingsSchema,
+  expiresAt: z.string(),
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;
+
+// ---------------------------------------------------------------------------
+// Client → server. Every event takes an acknowledgement callback.
+
+export const commandSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("play") }),
+  z.object({ type: z.literal("pause") }),
+  z.object({ type: z.literal("seek"), to: finiteMs }),
+  z.object({ type: z.literal("jump"), input: z.string().max(100) }),
+  z.object({ type: z.literal("rate"), rate: z.number().finite().min(RATE_MIN).max(RATE_MAX) }),
+  z.object({ type: z.literal("step"), direction: z.union([z.literal(1), z.literal(-1)]) }),
+  z.object({ type: z.literal("idle"), limitMs: z.number().int().min(500).max(60_000).nullable() }),
+  z.object({ type: z.literal("pauseOn"), mode: pauseModeSchema, markedEntryKeys: z.array(z.string().max(200)).max(5000).optional() }),
+  z.object({ type: z.literal("pin"), card: z.string().max(200), pinned: z.boolean() }),
+  z.object({ type: z.literal("reveal"), card: z.string().max(200), revealed: z.boolean() }),
+]);
+export type Command = z.infer<typeof commandSchema>;
+
+export const clientEvents = {
+  /** NTP-style sample: the server answers with its clock. */
+  "time:ping": z.object({ t0: finiteMs }),
+  /** Creates a session on a feed. Solo sessions have no join code. */
+  "session:create": z.object({ feed: feedSlug, kind: z.enum(["solo", "shared"]) }),
+  /**
+   * Joins a session by code or id; with the secret, as its presenter.
+   * `have` is what the client already holds (after a reconnect).
+   */
+  "session:join": z
+    .object({
+      code: joinCodeSchema.optional(),
+      sessionId: id.optional(),
+      secret: secretSchema.optional(),
+      have: z.object({ revision: z.number().int().nonnegative(), cursor: z.number().int().nonnegative() }).optional(),
+    })
+    .refine((join) => Boolean(join.code) !== Boolean(join.sessionId), "give exactly one of code and sessionId"),
+  /** Asks for a snapshot relative to what the client holds (e.g. after a gap). */
+  "session:sync": z.object({ sessionId: id, have: z.object({ revision: z.number().int().nonnegative(), cursor: z.number().int().nonnegative() }) }),
+  /** Presenter only. */
+  "session:control": z.object({ sessionId: id, command: commandSchema }),
+  "session:leave": z.object({ sessionId: id }),
+} as const;
+export type ClientEventName = keyof typeof clientEvents;
+export type ClientPayload<E extends ClientEventName> = z.infer<(typeof clientEvents)[E]>;
+
+/** Entry times of the whole feed (no content), for the clock's idle-gap warp and the scrubber. */
+export const timelineSchema = z.object({ start: finiteMs, end: finiteMs, entryTimes: z.array(finiteMs) });
+export type ProtocolTimeline = z.infer<typeof timelineSchema>;
+
+export interface ClientAcks {
+  "time:ping": { ok: true; t0: number; serverTime: number };
+  "session:create": { ok: true; sessionId: string; code: string | null; secret: string; snapshot: Snapshot; timeline: ProtocolTimeline };
+  "session:join": { ok: true; role: "presenter" | "follower"; snapshot: Snapshot; timeline: ProtocolTimeline };
+  "session:sync": { ok: true; snapshot: Snapshot };
+  "session:control": { ok: true; clock: z.infer<typeof clockStateSchema> };
+  "session:leave": { ok: true };
+}
+
+// ---------------------------------------------------------------------------
+// Server → client
+
+export const serverEvents = {
+  /** Sent once on connection. */
+  "server:hello": z.object({ protocol: z.number().int(), version: z.string(), serverTime: finiteMs }),
+  /** The session changed: clock, pins or settings. Apply `base`/`entries` as in a snapshot. */
+  "session:state": snapshotSchema,
+  /**
+   * Entries that fell due, in replay order: entries[from..to). A client whose
+   * cursor is not `from` asks for `session:sync`.
+   */
+  "session:entries": z.object({ sessionId: id, revision: z.number().int(), from: z.number().int(), to: z.number().int(), entries: z.array(entrySchema) }),
+  /** Connected followers, for the presenter. */
+  "session:presence": z.object({ sessionId: id, followers: z.number().int(), presenters: z.number().int() }),
+} as const;
+export type ServerEventName = keyof typeof serverEvents;
+export type ServerPayload<E extends ServerEventName> = z.infer<(typeof serverEvents)[E]>;
+
+/** Typed socket.io event maps (types are not validation: the server still parses). */
+export type ClientToServerEvents = {
+  [E in ClientEventName]: (payload: ClientPayload<E>, ack: (response: ClientAcks[E] | Refusal) => void) => void;
+};
+export type ServerToClientEvents = {
+  [E in ServerEventName]: (payload: ServerPayload<E>) => void;
+};
+
+/** The handshake: `io(url, { auth: { protocol: PROTOCOL_VERSION } })`. */
+export const handshakeSchema = z.object({ protocol: z.number().int() });

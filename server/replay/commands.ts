@@ -1,0 +1,83 @@
+/**
+ * What a presenter's command does to a session's state. Pure: the time of
+ * effect is an argument, and the result is a new state or a refusal.
+ */
+import { ErrorReason, type Command, type Refusal, type SessionSettings } from "../../domain/protocol";
+import * as clock from "../../domain/replay/clock";
+import { parseJumpTime } from "../../domain/replay/jump";
+import type { FeedTimeline } from "./feed-timeline";
+import type { StoredSession } from "./session-store";
+
+/** Simulated instants where playback stops by itself, from the session's settings. */
+export function pausePoints(settings: SessionSettings, feed: FeedTimeline): number[] {
+  switch (settings.pauseOn) {
+    case "off":
+      return [];
+    case "every":
+      return feed.timeline.entryTimes;
+    case "marked": {
+      const marked = new Set(settings.markedEntryKeys);
+      return feed.entries.flatMap((entry, index) => (marked.has(entry.key) ? [feed.timeline.entryTimes[index]!] : []));
+    }
+    default: {
+      const exhaustive: never = settings.pauseOn;
+      return exhaustive;
+    }
+  }
+}
+
+function refuse(reason: ErrorReason, message: string): Refusal {
+  return { ok: false, reason, message };
+}
+
+/** Bumps the revision for changes that leave the clock's anchor alone (pins, reveals). */
+function touched(state: StoredSession): StoredSession["clock"] {
+  return { ...state.clock, revision: state.clock.revision + 1 };
+}
+
+export function applyCommand(state: StoredSession, feed: FeedTimeline, command: Command, at: number): StoredSession | Refusal {
+  const t = feed.timeline;
+  const opts = { pausePoints: pausePoints(state.settings, feed) };
+  switch (command.type) {
+    case "play":
+      return { ...state, clock: clock.play(state.clock, t, at, opts) };
+    case "pause":
+      return { ...state, clock: clock.pause(state.clock, t, at, opts) };
+    case "seek":
+      return { ...state, clock: clock.seek(state.clock, t, at, command.to, opts) };
+    case "jump": {
+      const parsed = parseJumpTime(command.input, feed);
+      if (!parsed.ok) return refuse(ErrorReason.badTime, parsed.reason);
+      return { ...state, clock: clock.seek(state.clock, t, at, parsed.ms, opts) };
+    }
+    case "rate":
+      return { ...state, clock: clock.setRate(state.clock, t, at, command.rate, opts) };
+    case "step":
+      return { ...state, clock: clock.step(state.clock, t, at, command.direction, opts) };
+    case "idle":
+      return { ...state, clock: clock.setIdleLimit(state.clock, t, at, command.limitMs, opts) };
+    case "pauseOn": {
+      const settings: SessionSettings = { pauseOn: command.mode, markedEntryKeys: command.markedEntryKeys ?? state.settings.markedEntryKeys };
+      // Re-anchor so that stopAt follows the new pause points.
+      const next = { ...state, settings };
+      const reanchored = state.clock.playing
+        ? clock.play(clock.pause(state.clock, t, at, { pausePoints: [] }), t, at, { pausePoints: pausePoints(settings, feed) })
+        : touched(state);
+      return { ...next, clock: reanchored };
+    }
+    case "pin": {
+      if (!feed.cardIds.has(command.card)) return refuse(ErrorReason.unknownCard, `No card "${command.card}" in this feed`);
+      const others = state.pinnedCards.filter((card) => card !== command.card);
+      return { ...state, pinnedCards: command.pinned ? [...others, command.card] : others, clock: touched(state) };
+    }
+    case "reveal": {
+      if (!feed.cardIds.has(command.card)) return refuse(ErrorReason.unknownCard, `No card "${command.card}" in this feed`);
+      const others = state.revealedCards.filter((card) => card !== command.card);
+      return { ...state, revealedCards: command.revealed ? [...others, command.card] : others, clock: touched(state) };
+    }
+    default: {
+      const exhaustive: never = command;
+      return exhaustive;
+    }
+  }
+}

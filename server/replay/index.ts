@@ -1,0 +1,68 @@
+/**
+ * Wires the replay engine into a socket.io server: the Postgres adapter (so
+ * several processes can serve one session), the session manager, and the
+ * handlers. Returns what to call on shutdown.
+ */
+import { performance } from "node:perf_hooks";
+import { createAdapter } from "@socket.io/postgres-adapter";
+import pg from "pg";
+import type { Db } from "../db/database";
+import type { FeedRepository } from "../feeds/feed-repository";
+import { FeedTimelines } from "./feed-timeline";
+import { SessionManager } from "./session-manager";
+import { attachReplay, sessionRoom, type ReplayServer, type StoredSessionJson } from "./socket-server";
+import { SessionStore, type StoredSession } from "./session-store";
+
+/** Server time: epoch milliseconds with sub-millisecond precision, never stepping back within a process. */
+export const serverNow = (): number => performance.timeOrigin + performance.now();
+
+export interface ReplayEngine {
+  manager: SessionManager;
+  close(): Promise<void>;
+}
+
+export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepository; databaseUrl: string }): ReplayEngine {
+  const adapterPool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
+  adapterPool.on("error", (error) => console.error("relive: socket.io adapter database error:", error.message));
+  io.adapter(
+    createAdapter(adapterPool, {
+      errorHandler: (error) => console.error("relive: socket.io adapter:", error.message),
+    }),
+  );
+
+  const manager: SessionManager = new SessionManager({
+    store: new SessionStore(options.db),
+    timelines: new FeedTimelines(options.feeds, (slug) => options.feeds.idOf(slug)),
+    now: serverNow,
+    broadcast: {
+      state: (session, snapshot) => io.local.to(sessionRoom(session.id)).emit("session:state", snapshot),
+      entries: (session, { from, to, entries }) =>
+        io.local
+          .to(sessionRoom(session.id))
+          .emit("session:entries", { sessionId: session.id, revision: session.state.clock.revision, from, to, entries }),
+    },
+    publish: (state) => io.serverSideEmit("relive:session", { ...state, expiresAt: state.expiresAt.toISOString() }),
+  });
+  io.on("relive:session", (state: StoredSessionJson) => {
+    const restored: StoredSession = { ...state, expiresAt: new Date(state.expiresAt) };
+    manager.onRemoteChange(restored);
+  });
+  attachReplay(io, manager, serverNow);
+
+  const pruning = setInterval(() => {
+    manager.prune((id) => (io.sockets.adapter.rooms.get(sessionRoom(id))?.size ?? 0) > 0);
+  }, 60_000);
+  pruning.unref();
+
+  return {
+    manager,
+    async close() {
+      clearInterval(pruning);
+      manager.close();
+      // The adapter holds a LISTEN connection out of the pool; release it
+      // first, or pool.end() waits for it forever.
+      await Promise.resolve(io.of("/").adapter.close()).catch(() => undefined);
+      await adapterPool.end().catch(() => undefined);
+    },
+  };
+}

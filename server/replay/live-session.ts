@@ -1,0 +1,154 @@
+/**
+ * A session loaded in this process: its state, the entries this process has
+ * pushed to its own sockets, and the timer that pushes the next ones.
+ *
+ * Emission is scheduled against absolute target times computed from the
+ * clock (serverTimeOfSim), and every wake-up runs a catch-up loop that sends
+ * everything due by now. Nothing accumulates per tick, so a late timer or a
+ * busy event loop never makes the replay drift.
+ */
+import type { ProtocolEntry, Snapshot } from "../../domain/protocol";
+import * as clock from "../../domain/replay/clock";
+import type { FeedTimeline } from "./feed-timeline";
+import type { StoredSession } from "./session-store";
+
+export interface LocalBroadcast {
+  /** The session changed; every local socket in its room gets this. */
+  state(session: LiveSession, snapshot: Snapshot): void;
+  /** Entries fell due: entries[from..to). */
+  entries(session: LiveSession, payload: { from: number; to: number; entries: ProtocolEntry[] }): void;
+  /** A playing clock reached its stop (pause point or end). */
+  stopReached(session: LiveSession): void;
+}
+
+export class LiveSession {
+  /** The state in force before `state.clock` takes effect (anchored in the future). */
+  private previousClock: clock.ClockState | null = null;
+  /** Entries [0..cursor) have been pushed to this process's sockets. */
+  private emitted = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** One queue per session: commands never interleave (write, then broadcast). */
+  private queue: Promise<unknown> = Promise.resolve();
+  lastUsed: number;
+
+  constructor(
+    public state: StoredSession,
+    readonly feed: FeedTimeline,
+    private readonly now: () => number,
+    private readonly broadcast: LocalBroadcast,
+  ) {
+    this.lastUsed = now();
+    this.emitted = this.dueCursor(this.now());
+    this.schedule();
+  }
+
+  get id(): string {
+    return this.state.id;
+  }
+
+  /** Runs `task` after every earlier task of this session has finished. */
+  enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The clock a client should use at `serverNow`. */
+  clockAt(serverNow: number): clock.ClockState {
+    return clock.effectiveState(this.previousClock, this.state.clock, serverNow);
+  }
+
+  simTime(serverNow: number): number {
+    return clock.simTimeAt(this.clockAt(serverNow), this.feed.timeline, serverNow);
+  }
+
+  /**
+   * Adopts a new state (from this process's command or another process) and
+   * tells local sockets: entries a forward move revealed are appended in the
+   * same message; a backward move truncates.
+   */
+  adopt(next: StoredSession): void {
+    const now = this.now();
+    const wasAnchoredAhead = this.state.clock.serverTimeAtAnchor > now;
+    this.previousClock = next.clock.serverTimeAtAnchor > now ? (wasAnchoredAhead ? this.previousClock : this.clockAt(now)) : null;
+    this.state = next;
+    const from = this.emitted;
+    this.emitted = this.dueCursor(now);
+    this.broadcast.state(this, this.snapshot(Math.min(from, this.emitted)));
+    this.schedule();
+  }
+
+  /** What a client holding entries[0..have) needs to catch up. */
+  snapshot(have: number): Snapshot {
+    const base = Math.min(have, this.emitted);
+    return {
+      sessionId: this.state.id,
+      feed: this.feed.slug,
+      code: this.state.code,
+      clock: this.state.clock,
+      previousClock: this.previousClock,
+      base,
+      cursor: this.emitted,
+      entries: this.feed.entries.slice(base, this.emitted),
+      pinnedCards: this.state.pinnedCards,
+      revealedCards: this.state.revealedCards,
+      settings: this.state.settings,
+      expiresAt: this.state.expiresAt.toISOString(),
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+  }
+
+  /**
+   * Entries due by `serverNow` under the newest state. A state anchored
+   * slightly in the future counts from its anchor: it is announced at once,
+   * with its entries, so that every client flips at the same server instant
+   * (clients show an entry once their simulated time reaches it).
+   */
+  private dueCursor(serverNow: number): number {
+    const current = this.state.clock;
+    const at = Math.max(serverNow, current.serverTimeAtAnchor);
+    return clock.entriesShownAt(this.feed.timeline, clock.simTimeAt(current, this.feed.timeline, at));
+  }
+
+  private tick = (): void => {
+    if (this.closed) return;
+    const now = this.now();
+    const due = this.dueCursor(now);
+    if (due > this.emitted) {
+      const from = this.emitted;
+      this.emitted = due;
+      this.broadcast.entries(this, { from, to: due, entries: this.feed.entries.slice(from, due) });
+    }
+    const current = this.state.clock;
+    if (current.playing && now >= current.serverTimeAtAnchor && clock.reachedStop(current, this.feed.timeline, now)) {
+      this.broadcast.stopReached(this);
+      return; // the stop transition adopts a new state, which reschedules
+    }
+    this.schedule();
+  };
+
+  /** Sleeps until the next thing can happen: a state taking effect, an entry or a stop falling due. */
+  private schedule(): void {
+    clearTimeout(this.timer);
+    if (this.closed) return;
+    const now = this.now();
+    const current = this.state.clock;
+    const t = this.feed.timeline;
+    let wake = Number.POSITIVE_INFINITY;
+    if (current.serverTimeAtAnchor > now) wake = current.serverTimeAtAnchor;
+    if (current.playing) {
+      const nextEntry = t.entryTimes[this.emitted];
+      if (nextEntry !== undefined) wake = Math.min(wake, clock.serverTimeOfSim(current, t, nextEntry) ?? Number.POSITIVE_INFINITY);
+      if (current.stopAt !== null) wake = Math.min(wake, clock.serverTimeOfSim(current, t, current.stopAt) ?? Number.POSITIVE_INFINITY);
+    }
+    if (!Number.isFinite(wake)) return;
+    // setTimeout has millisecond granularity and may fire early by a fraction:
+    // the catch-up loop in tick() re-checks against the clock either way.
+    this.timer = setTimeout(this.tick, Math.max(0, Math.ceil(wake - now)));
+  }
+}

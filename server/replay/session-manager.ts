@@ -1,0 +1,197 @@
+/**
+ * The sessions this process serves. Loads them from PostgreSQL on demand,
+ * applies commands through each session's queue (write, then broadcast),
+ * and keeps other processes in step through socket.io's server-side events.
+ */
+import { ErrorReason, type Command, type Refusal, type Snapshot } from "../../domain/protocol";
+import * as clock from "../../domain/replay/clock";
+import type { FeedTimeline, FeedTimelines } from "./feed-timeline";
+import { applyCommand } from "./commands";
+import { LiveSession, type LocalBroadcast } from "./live-session";
+import { newSecret, SESSION_TTL_MS, type SessionKind, type SessionStore, type StoredSession } from "./session-store";
+
+/** Raised inside handlers for a refusal the client should see. */
+export class RefusalError extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.message);
+  }
+}
+
+export function refusal(reason: ErrorReason, message: string): RefusalError {
+  return new RefusalError({ ok: false, reason, message });
+}
+
+export interface SessionManagerOptions {
+  store: SessionStore;
+  timelines: FeedTimelines;
+  now: () => number;
+  broadcast: Omit<LocalBroadcast, "stopReached">;
+  /** Tells other server processes that a session changed. */
+  publish: (state: StoredSession) => void;
+  /**
+   * How far ahead a shared session's changes take effect, so that every
+   * follower has the new state before it applies and all flip together.
+   */
+  leadMs?: number;
+  /** Unused sessions are unloaded after this long (they stay in the database). */
+  idleUnloadMs?: number;
+}
+
+export class SessionManager {
+  private readonly live = new Map<string, LiveSession>();
+  private readonly loading = new Map<string, Promise<LiveSession | undefined>>();
+  private readonly broadcast: LocalBroadcast;
+  private readonly leadMs: number;
+
+  constructor(private readonly options: SessionManagerOptions) {
+    this.leadMs = options.leadMs ?? 40;
+    this.broadcast = { ...options.broadcast, stopReached: (session) => void this.stop(session) };
+  }
+
+  get loadedCount(): number {
+    return this.live.size;
+  }
+
+  async create(feedSlug: string, kind: SessionKind): Promise<{ session: LiveSession; secret: string }> {
+    const feed = await this.options.timelines.get(feedSlug);
+    if (!feed) throw refusal(ErrorReason.unknownFeed, `No feed called "${feedSlug}"`);
+    const secret = newSecret();
+    const now = this.options.now();
+    const stored = await this.options.store.create({
+      feedId: feed.id,
+      kind,
+      secret,
+      clock: clock.initialClock(feed.timeline, now),
+      settings: { pauseOn: "off", markedEntryKeys: [] },
+      pinnedCards: feed.defaultPins,
+      now: new Date(now),
+    });
+    return { session: this.adoptLoaded(stored, feed), secret };
+  }
+
+  /** The live session for an id or join code, loading it if needed; undefined if unknown. */
+  async find(by: { id: string } | { code: string }): Promise<LiveSession | undefined> {
+    if ("id" in by) {
+      const loaded = this.live.get(by.id);
+      if (loaded) return this.fresh(loaded);
+    } else {
+      for (const session of this.live.values()) if (session.state.code === by.code) return this.fresh(session);
+    }
+    const key = "id" in by ? `id:${by.id}` : `code:${by.code}`;
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = this.load(by).finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+    }
+    const session = await pending;
+    return session && this.fresh(session);
+  }
+
+  private fresh(session: LiveSession): LiveSession {
+    if (session.state.expiresAt.getTime() < this.options.now()) {
+      throw refusal(ErrorReason.sessionExpired, "This session has expired. Ask the presenter to start a new one.");
+    }
+    session.lastUsed = this.options.now();
+    return session;
+  }
+
+  private async load(by: { id: string } | { code: string }): Promise<LiveSession | undefined> {
+    const stored = "id" in by ? await this.options.store.findById(by.id) : await this.options.store.findByCode(by.code);
+    if (!stored) return undefined;
+    const already = this.live.get(stored.id);
+    if (already) return already;
+    const feed = await this.options.timelines.get(stored.feedSlug);
+    if (!feed) return undefined;
+    const session = this.adoptLoaded(stored, feed);
+    // A playing session whose stop fell due while no process had it loaded
+    // stops where (and when) it would have.
+    if (stored.clock.playing && clock.reachedStop(stored.clock, feed.timeline, this.options.now())) await this.stop(session);
+    return session;
+  }
+
+  private adoptLoaded(stored: StoredSession, feed: FeedTimeline): LiveSession {
+    const session = new LiveSession(stored, feed, this.options.now, this.broadcast);
+    this.live.set(stored.id, session);
+    return session;
+  }
+
+  /** Marks a join as activity: the session lives on for its full TTL from now. */
+  async touch(session: LiveSession): Promise<void> {
+    const now = this.options.now();
+    const expiresAt = new Date(now + SESSION_TTL_MS[session.state.kind]);
+    session.state = { ...session.state, expiresAt };
+    await this.options.store.touch(session.id, new Date(now), expiresAt);
+  }
+
+  /**
+   * Applies a presenter's command. Runs in the session's queue; the new state
+   * is written to PostgreSQL before anyone hears of it. If another process
+   * moved the session first, the command is re-applied to the newer state,
+   * so concurrent commands resolve in one order everywhere.
+   */
+  control(session: LiveSession, command: Command): Promise<Snapshot["clock"]> {
+    return session.enqueue(async () => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const now = this.options.now();
+        const lead = session.state.kind === "shared" ? this.leadMs : 0;
+        const next = applyCommand(session.state, session.feed, command, now + lead);
+        if ("ok" in next) throw new RefusalError(next);
+        const expiresAt = new Date(now + SESSION_TTL_MS[next.kind]);
+        const saved = { ...next, expiresAt };
+        if (await this.options.store.save(saved, session.state.clock.revision, new Date(now))) {
+          session.adopt(saved);
+          this.options.publish(saved);
+          return saved.clock;
+        }
+        await this.reload(session);
+      }
+      throw refusal(ErrorReason.conflict, "The session kept changing under this command; try again");
+    });
+  }
+
+  /** A playing clock reached its stop: pause exactly there. */
+  private stop(session: LiveSession): Promise<void> {
+    return session.enqueue(async () => {
+      const current = session.state;
+      if (!current.clock.playing || !clock.reachedStop(current.clock, session.feed.timeline, this.options.now())) return;
+      const stopped = { ...current, clock: clock.stopTransition(current.clock, session.feed.timeline) };
+      if (await this.options.store.save(stopped, current.clock.revision, new Date(this.options.now()))) {
+        session.adopt(stopped);
+        this.options.publish(stopped);
+      } else {
+        await this.reload(session); // another process stopped it first
+      }
+    });
+  }
+
+  private async reload(session: LiveSession): Promise<void> {
+    const stored = await this.options.store.findById(session.id);
+    if (!stored) throw refusal(ErrorReason.unknownSession, "This session no longer exists");
+    if (stored.clock.revision !== session.state.clock.revision) session.adopt(stored);
+  }
+
+  /** Another process changed a session; if it is loaded here, follow. */
+  onRemoteChange(state: StoredSession): void {
+    const session = this.live.get(state.id);
+    if (!session) return;
+    void session.enqueue(async () => {
+      if (state.clock.revision > session.state.clock.revision) session.adopt(state);
+    });
+  }
+
+  /** Unloads sessions nobody here has used for a while; `inUse` says whether sockets are attached. */
+  prune(inUse: (sessionId: string) => boolean): void {
+    const cutoff = this.options.now() - (this.options.idleUnloadMs ?? 10 * 60_000);
+    for (const [id, session] of this.live) {
+      if (session.lastUsed < cutoff && !inUse(id)) {
+        session.close();
+        this.live.delete(id);
+      }
+    }
+  }
+
+  close(): void {
+    for (const session of this.live.values()) session.close();
+    this.live.clear();
+  }
+}

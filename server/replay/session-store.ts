@@ -1,0 +1,169 @@
+/**
+ * Persistence of replay sessions. The clock is stored as its data, so a
+ * session loaded after a restart is exactly where it would have been.
+ */
+import crypto from "node:crypto";
+import type { SessionSettings } from "../../domain/protocol";
+import { JOIN_CODE_ALPHABET } from "../../domain/protocol";
+import type { ClockState } from "../../domain/replay/clock";
+import type { Db } from "../db/database";
+
+export type SessionKind = "solo" | "shared";
+
+/** How long a session lives after its last activity. The teacher sees the date. */
+export const SESSION_TTL_MS: Record<SessionKind, number> = {
+  solo: 24 * 60 * 60 * 1000,
+  shared: 14 * 24 * 60 * 60 * 1000,
+};
+
+export interface StoredSession {
+  id: string;
+  feedSlug: string;
+  kind: SessionKind;
+  code: string | null;
+  secretHash: string;
+  clock: ClockState;
+  settings: SessionSettings;
+  pinnedCards: string[];
+  revealedCards: string[];
+  expiresAt: Date;
+}
+
+/** 256 random bits, URL-safe. Shown once to the presenter; only its hash is stored. */
+export function newSecret(): string {
+  return crypto.randomBytes(32).toString("base64url");
+}
+
+export function hashSecret(secret: string): string {
+  return crypto.createHash("sha256").update(secret).digest("hex");
+}
+
+/** Constant-time check of a presented secret against the stored hash. */
+export function secretMatches(secret: string, storedHash: string): boolean {
+  const presented = Buffer.from(hashSecret(secret), "hex");
+  const stored = Buffer.from(storedHash, "hex");
+  return presented.length === stored.length && crypto.timingSafeEqual(presented, stored);
+}
+
+/** Six characters from an alphabet with no 0/O or 1/I/l look-alikes. */
+export function newJoinCode(): string {
+  const bytes = crypto.randomBytes(6);
+  return [...bytes].map((byte) => JOIN_CODE_ALPHABET[byte % JOIN_CODE_ALPHABET.length]).join("");
+}
+
+type Row = Awaited<ReturnType<Db["replaySession"]["findUniqueOrThrow"]>> & { feed: { slug: string } };
+
+function fromRow(row: Row): StoredSession {
+  return {
+    id: row.id,
+    feedSlug: row.feed.slug,
+    kind: row.kind as SessionKind,
+    code: row.code,
+    secretHash: row.secretHash,
+    clock: {
+      playing: row.playing,
+      rate: row.rate,
+      simAtAnchor: row.simAtAnchor,
+      serverTimeAtAnchor: row.serverTimeAtAnchor,
+      revision: row.revision,
+      idleLimitMs: row.idleLimitMs,
+      stopAt: row.stopAt,
+    },
+    settings: { pauseOn: row.pauseOn as SessionSettings["pauseOn"], markedEntryKeys: row.markedEntryKeys },
+    pinnedCards: row.pinnedCards,
+    revealedCards: row.revealedCards,
+    expiresAt: row.expiresAt,
+  };
+}
+
+function clockColumns(clock: ClockState) {
+  return {
+    playing: clock.playing,
+    rate: clock.rate,
+    simAtAnchor: clock.simAtAnchor,
+    serverTimeAtAnchor: clock.serverTimeAtAnchor,
+    revision: clock.revision,
+    idleLimitMs: clock.idleLimitMs,
+    stopAt: clock.stopAt,
+  };
+}
+
+export class SessionStore {
+  constructor(private readonly db: Db) {}
+
+  async create(input: {
+    feedId: string;
+    kind: SessionKind;
+    secret: string;
+    clock: ClockState;
+    settings: SessionSettings;
+    pinnedCards: string[];
+    now: Date;
+  }): Promise<StoredSession> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const row = await this.db.replaySession.create({
+          data: {
+            feedId: input.feedId,
+            kind: input.kind,
+            code: input.kind === "shared" ? newJoinCode() : null,
+            secretHash: hashSecret(input.secret),
+            ...clockColumns(input.clock),
+            pauseOn: input.settings.pauseOn,
+            markedEntryKeys: input.settings.markedEntryKeys,
+            pinnedCards: input.pinnedCards,
+            revealedCards: [],
+            lastActiveAt: input.now,
+            expiresAt: new Date(input.now.getTime() + SESSION_TTL_MS[input.kind]),
+          },
+          include: { feed: { select: { slug: true } } },
+        });
+        return fromRow(row);
+      } catch (error) {
+        // A join code collision (1 in ~887 million per pair): draw another.
+        if ((error as { code?: string }).code === "P2002" && attempt < 5) continue;
+        throw error;
+      }
+    }
+  }
+
+  async findById(id: string): Promise<StoredSession | undefined> {
+    const row = await this.db.replaySession.findUnique({ where: { id }, include: { feed: { select: { slug: true } } } });
+    return row ? fromRow(row) : undefined;
+  }
+
+  async findByCode(code: string): Promise<StoredSession | undefined> {
+    const row = await this.db.replaySession.findUnique({ where: { code }, include: { feed: { select: { slug: true } } } });
+    return row ? fromRow(row) : undefined;
+  }
+
+  /**
+   * Writes a new state if the stored revision is still `expectedRevision`
+   * (another process may have moved the clock). Returns false on a conflict.
+   */
+  async save(session: StoredSession, expectedRevision: number, now: Date): Promise<boolean> {
+    const { count } = await this.db.replaySession.updateMany({
+      where: { id: session.id, revision: expectedRevision },
+      data: {
+        ...clockColumns(session.clock),
+        pauseOn: session.settings.pauseOn,
+        markedEntryKeys: session.settings.markedEntryKeys,
+        pinnedCards: session.pinnedCards,
+        revealedCards: session.revealedCards,
+        lastActiveAt: now,
+        expiresAt: session.expiresAt,
+      },
+    });
+    return count === 1;
+  }
+
+  /** Marks activity without changing state (a join), extending the expiry. */
+  async touch(id: string, now: Date, expiresAt: Date): Promise<void> {
+    await this.db.replaySession.update({ where: { id }, data: { lastActiveAt: now, expiresAt } });
+  }
+
+  async deleteExpired(now: Date): Promise<number> {
+    const { count } = await this.db.replaySession.deleteMany({ where: { expiresAt: { lt: now } } });
+    return count;
+  }
+}
