@@ -107,7 +107,10 @@ export interface SessionView {
 export type ReplayEvent =
   | { type: "state"; view: SessionView }
   | { type: "entries"; added: ProtocolEntry[]; view: SessionView }
-  | { type: "resynced"; view: SessionView };
+  | { type: "resynced"; view: SessionView }
+  | { type: "presence"; followers: number; presenters: number }
+  /** The session could not be followed any more (expired, deleted, refused). */
+  | { type: "lost"; reason: string; message: string };
 
 /**
  * One session as a client sees it. Entries arrive once each and in order:
@@ -128,6 +131,9 @@ export class ReplayClient {
     this.sync = new ClockSync(socket, now);
     socket.on("session:state", (snapshot) => this.onState(snapshot));
     socket.on("session:entries", (payload) => this.onEntries(payload));
+    socket.on("session:presence", ({ sessionId, followers, presenters }) => {
+      if (sessionId === this.view?.sessionId) this.emit({ type: "presence", followers, presenters });
+    });
     // socket.io reconnects by itself; rejoin with what we hold.
     socket.io.on("reconnect", () => void this.rejoin());
   }
@@ -206,7 +212,7 @@ export class ReplayClient {
     const view = this.view;
     if (!view || snapshot.sessionId !== view.sessionId) return;
     if (snapshot.clock.revision < view.clock.revision) return; // stale (reordered) state
-    if (snapshot.base > view.entries.length) return void this.resync();
+    if (snapshot.base > view.entries.length) return this.resyncInBackground();
     view.entries = [...view.entries.slice(0, snapshot.base), ...snapshot.entries];
     Object.assign(view, {
       code: snapshot.code,
@@ -225,10 +231,19 @@ export class ReplayClient {
     if (!view || payload.sessionId !== view.sessionId) return;
     const held = view.entries.length;
     if (payload.to <= held) return; // already have them
-    if (payload.from > held) return void this.resync(); // a gap
+    if (payload.from > held) return this.resyncInBackground(); // a gap
     const added = payload.entries.slice(held - payload.from);
     view.entries = [...view.entries, ...added];
     this.emit({ type: "entries", added, view });
+  }
+
+  private resyncInBackground(): void {
+    this.resync().catch((error: unknown) => this.lost(error));
+  }
+
+  private lost(error: unknown): void {
+    const refusal = error instanceof RequestRefused ? error.refusal : undefined;
+    this.emit({ type: "lost", reason: refusal?.reason ?? "unavailable", message: refusal?.message ?? String(error) });
   }
 
   /** Asks for what we are missing; one request at a time. */
@@ -262,13 +277,20 @@ export class ReplayClient {
       await this.sync.sync();
     } catch (error) {
       if (error instanceof RequestRefused && error.refusal.reason === ErrorReason.rateLimited) setTimeout(() => void this.rejoin(), 1000);
+      else this.lost(error);
     }
   }
 
   private applySnapshot(snapshot: Snapshot): void {
     const view = this.view!;
+    if (snapshot.clock.revision < view.clock.revision) {
+      // An answer overtaken by a newer broadcast: ask again rather than apply it.
+      setTimeout(() => this.resyncInBackground(), 0);
+      return;
+    }
     view.entries = [...view.entries.slice(0, Math.min(snapshot.base, view.entries.length)), ...snapshot.entries];
     Object.assign(view, {
+      code: snapshot.code,
       clock: snapshot.clock,
       previousClock: snapshot.previousClock,
       pinnedCards: snapshot.pinnedCards,

@@ -2,7 +2,7 @@
  * The socket protocol, defined once: zod schemas for every event in both
  * directions, with the TypeScript types derived from them. The server parses
  * every incoming payload with these; clients may parse what they receive.
- * docs/PROTOCOL.md describes it for people; tests/unit/protocol.test.ts keeps
+ * docs/PROTOCOL.md describes it for people; tests/unit/protocol-doc.test.ts keeps
  * the two in step.
  */
 import { z } from "zod";

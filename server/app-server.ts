@@ -47,6 +47,8 @@ export async function startServer(env: Env, log: (line: string) => void = consol
 
   try {
     // Claim the port first: a port in use is the cheapest mistake to report.
+    // (HTTP is closed by the socket.io step below once that exists, so that
+    // the order is socket.io, HTTP, Next, Prisma, PostgreSQL.)
     const port = await listen(httpServer, env.PORT, env.HOST);
     disposers.push(() => closeHttp(httpServer));
 
@@ -89,6 +91,7 @@ export async function startServer(env: Env, log: (line: string) => void = consol
       io.disconnectSockets(true);
       io.engine.close();
       await replay.close();
+      await closeHttp(httpServer);
     });
 
     httpServer.on("upgrade", (req, socket, head) => {

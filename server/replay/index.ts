@@ -24,6 +24,9 @@ export interface ReplayEngine {
 export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepository; databaseUrl: string }): ReplayEngine {
   const adapterPool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
   adapterPool.on("error", (error) => console.error("relive: socket.io adapter database error:", error.message));
+  // A connection the adapter holds when the database goes away must not
+  // become an uncaught exception; the adapter reconnects by itself.
+  adapterPool.on("connect", (connection) => connection.on("error", () => undefined));
   io.adapter(
     createAdapter(adapterPool, {
       errorHandler: (error) => console.error("relive: socket.io adapter:", error.message),
@@ -59,10 +62,12 @@ export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepo
     async close() {
       clearInterval(pruning);
       manager.close();
-      // The adapter holds a LISTEN connection out of the pool; release it
-      // first, or pool.end() waits for it forever.
+      // The adapter holds its LISTEN connection out of the pool. Closing the
+      // adapter releases it, but one connection was still seen checked out
+      // after that (postgres-adapter 0.5.0), and pool.end() would then wait
+      // forever. Give it a second; the database closes what is left.
       await Promise.resolve(io.of("/").adapter.close()).catch(() => undefined);
-      await adapterPool.end().catch(() => undefined);
+      await Promise.race([adapterPool.end().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     },
   };
 }

@@ -70,8 +70,9 @@ export class LiveSession {
    */
   adopt(next: StoredSession): void {
     const now = this.now();
-    const wasAnchoredAhead = this.state.clock.serverTimeAtAnchor > now;
-    this.previousClock = next.clock.serverTimeAtAnchor > now ? (wasAnchoredAhead ? this.previousClock : this.clockAt(now)) : null;
+    // Until the new state takes effect, the one it was computed from applies
+    // (if that one is itself still ahead, it holds at its anchor meanwhile).
+    this.previousClock = next.clock.serverTimeAtAnchor > now ? this.state.clock : null;
     this.state = next;
     const from = this.emitted;
     this.emitted = this.dueCursor(now);

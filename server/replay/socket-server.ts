@@ -31,8 +31,8 @@ export type ReplayServer = Server<ClientToServerEvents, ServerToClientEvents, In
 type ReplaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface SocketData {
-  /** Sessions this socket has joined, and as what. */
-  roles: Map<string, "presenter" | "follower">;
+  /** Sessions this socket has joined, and as what. (A plain object: it crosses processes.) */
+  roles: Record<string, "presenter" | "follower">;
 }
 
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
@@ -74,8 +74,9 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, now: () 
 
     "session:create": async (socket, { feed, kind }) => {
       const { session, secret } = await manager.create(feed, kind);
-      socket.data.roles.set(session.id, "presenter");
+      socket.data.roles[session.id] = "presenter";
       await socket.join(sessionRoom(session.id));
+      presence.changed(session.id);
       return { ok: true, sessionId: session.id, code: session.state.code, secret, snapshot: session.snapshot(0), timeline: session.feed.timeline };
     },
 
@@ -89,8 +90,9 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, now: () 
         if (!secretMatches(join.secret, session.state.secretHash)) throw refusal(ErrorReason.badSecret, "That presenter link is not valid for this session");
         role = "presenter";
       }
-      socket.data.roles.set(session.id, role);
+      socket.data.roles[session.id] = role;
       await socket.join(sessionRoom(session.id));
+      presence.changed(session.id);
       await manager.touch(session);
       return { ok: true, role, snapshot: session.snapshot(join.have?.cursor ?? 0), timeline: session.feed.timeline };
     },
@@ -102,28 +104,34 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, now: () 
 
     "session:control": async (socket, { sessionId, command }) => {
       const session = await joined(socket, sessionId);
-      if (socket.data.roles.get(sessionId) !== "presenter") {
+      if (socket.data.roles[sessionId] !== "presenter") {
         throw refusal(ErrorReason.notPresenter, "Only the presenter can control this session");
       }
       return { ok: true, clock: await manager.control(session, command) };
     },
 
     "session:leave": async (socket, { sessionId }) => {
-      socket.data.roles.delete(sessionId);
+      delete socket.data.roles[sessionId];
       await socket.leave(sessionRoom(sessionId));
+      presence.changed(sessionId);
       return { ok: true };
     },
   };
 
   async function joined(socket: ReplaySocket, sessionId: string) {
-    if (!socket.data.roles.has(sessionId)) throw refusal(ErrorReason.notJoined, "Join the session first");
+    if (!Object.hasOwn(socket.data.roles, sessionId)) throw refusal(ErrorReason.notJoined, "Join the session first");
     const session = await manager.find({ id: sessionId });
     if (!session) throw refusal(ErrorReason.unknownSession, "No such session");
     return session;
   }
 
+  const presence = new PresenceCounter(io);
+
   io.on("connection", (socket) => {
-    socket.data.roles = new Map();
+    socket.data.roles = {};
+    socket.on("disconnect", () => {
+      for (const sessionId of Object.keys(socket.data.roles)) presence.changed(sessionId);
+    });
     const bucket = new TokenBucket(now);
     socket.emit("server:hello", { protocol: PROTOCOL_VERSION, version: APP_VERSION, serverTime: now() });
 
@@ -156,6 +164,40 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, now: () 
         .then(respond, (error: unknown) => respond(classify(error, name)));
     });
   });
+}
+
+/**
+ * Tells a session's sockets how many followers and presenters are connected,
+ * across all server processes. Debounced: a class joining at once is one update.
+ */
+class PresenceCounter {
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+  constructor(private readonly io: ReplayServer) {}
+
+  changed(sessionId: string): void {
+    if (this.pending.has(sessionId)) return;
+    const timer = setTimeout(() => {
+      this.pending.delete(sessionId);
+      void this.send(sessionId);
+    }, 250);
+    timer.unref();
+    this.pending.set(sessionId, timer);
+  }
+
+  private async send(sessionId: string): Promise<void> {
+    try {
+      const sockets = await this.io.in(sessionRoom(sessionId)).timeout(1000).fetchSockets();
+      let followers = 0;
+      let presenters = 0;
+      for (const socket of sockets) {
+        if (socket.data.roles?.[sessionId] === "presenter") presenters++;
+        else followers++;
+      }
+      this.io.to(sessionRoom(sessionId)).emit("session:presence", { sessionId, followers, presenters });
+    } catch {
+      // Another process did not answer in time; the next change will count again.
+    }
+  }
 }
 
 function refused(reason: ErrorReason, message: string): Refusal {

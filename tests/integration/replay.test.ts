@@ -4,12 +4,13 @@
  * reconnects; only the presenter controls; bad input is refused and changes
  * nothing; sessions survive restarts; two processes serve one session.
  */
+import { spawn } from "node:child_process";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReplayClient, request, type ReplaySocket } from "../../client/replay-client";
 import { PROTOCOL_VERSION, type ProtocolEntry } from "../../domain/protocol";
 import * as clock from "../../domain/replay/clock";
-import { createTestDatabase, delay, runFileCleanups, spawnServer, tempDataDir, type ServerProcess } from "./helpers";
+import { createTestDatabase, delay, projectRoot, runFileCleanups, spawnServer, tempDataDir, type ServerProcess } from "./helpers";
 
 const FEED = "sputnik-helsinki-2018";
 const sockets: Socket[] = [];
@@ -261,6 +262,33 @@ describe("hostile input", () => {
     big.emit("time:ping", { t0: 1, padding: "x".repeat(64 * 1024) }, () => undefined);
     await closed;
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+  });
+});
+
+describe("the command-line follower", () => {
+  it("prints each entry once, in order, as the presenter plays", async () => {
+    const presenter = await client(server.url!);
+    const { code } = await presenter.create(FEED, "shared");
+    await presenter.control({ type: "jump", input: "15:00" }); // 21 entries already shown
+
+    const follower = spawn(process.execPath, ["--import", "tsx", "scripts/follow.ts", code!, "--url", server.url!, "--json", "--once", "25"], {
+      cwd: projectRoot,
+    });
+    let stdout = "";
+    follower.stdout.on("data", (chunk) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => follower.once("exit", resolve));
+    await delay(2500); // connected and printed what was already shown
+    await presenter.control({ type: "rate", rate: 600 });
+    await presenter.control({ type: "play" });
+    const exit = await Promise.race([exited, delay(20_000).then(() => "timeout" as const)]);
+    if (exit === "timeout") follower.kill("SIGKILL");
+    expect(exit).toBe(0);
+
+    const records = stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const entries = records.filter((record) => record.type === "entry");
+    expect(entries.map((entry) => entry.key)).toEqual(feedEntries.slice(0, 25).map((entry) => entry.key));
+    expect(entries.map((entry) => entry.index)).toEqual([...Array(25).keys()]);
+    expect(records.some((record) => record.type === "clock")).toBe(true);
   });
 });
 
