@@ -5,18 +5,18 @@
  * Node and browsers and takes its socket and clock as arguments.
  */
 import type { Socket } from "socket.io-client";
-import {
-  ErrorReason,
-  type ClientAcks,
-  type ClientEventName,
-  type ClientPayload,
-  type ClientToServerEvents,
-  type Command,
-  type ProtocolEntry,
-  type Refusal,
-  type ServerPayload,
-  type ServerToClientEvents,
-  type Snapshot,
+// Types only from the protocol: the browser bundle must not load zod.
+import type {
+  ClientAcks,
+  ClientEventName,
+  ClientPayload,
+  ClientToServerEvents,
+  Command,
+  ProtocolEntry,
+  Refusal,
+  ServerPayload,
+  ServerToClientEvents,
+  Snapshot,
 } from "../domain/protocol";
 import * as clock from "../domain/replay/clock";
 
@@ -144,16 +144,20 @@ export class ReplayClient {
   }
 
   async create(feed: string, kind: "solo" | "shared"): Promise<{ secret: string; code: string | null }> {
+    if (!this.sync.synced) await this.sync.sync();
     const response = await request(this.socket, "session:create", { feed, kind });
     this.secret = response.secret;
     this.adopt(response.snapshot, "presenter", response.timeline);
+    this.sync.start();
     return { secret: response.secret, code: response.code };
   }
 
   async join(target: { code: string } | { sessionId: string }, secret?: string): Promise<SessionView> {
+    if (!this.sync.synced) await this.sync.sync();
     const response = await request(this.socket, "session:join", { ...target, ...(secret ? { secret } : {}) });
     this.secret = secret;
     this.adopt(response.snapshot, response.role, response.timeline);
+    this.sync.start();
     return this.view!;
   }
 
@@ -276,7 +280,7 @@ export class ReplayClient {
       this.applySnapshot(response.snapshot);
       await this.sync.sync();
     } catch (error) {
-      if (error instanceof RequestRefused && error.refusal.reason === ErrorReason.rateLimited) setTimeout(() => void this.rejoin(), 1000);
+      if (error instanceof RequestRefused && error.refusal.reason === "rate_limited") setTimeout(() => void this.rejoin(), 1000);
       else this.lost(error);
     }
   }

@@ -6,10 +6,12 @@
  * the two in step.
  */
 import { z } from "zod";
-import { clockStateSchema, RATE_MAX, RATE_MIN } from "./replay/clock";
+import { RATE_MAX, RATE_MIN } from "./replay/clock";
+import { clockStateSchema } from "./replay/clock-schema";
 
-/** Bumped on any incompatible change. Clients send it in the handshake (`auth.protocol`). */
-export const PROTOCOL_VERSION = 1;
+/** Clients send it in the handshake (`auth.protocol`). */
+export { PROTOCOL_VERSION } from "./protocol-version";
+import { PROTOCOL_VERSION } from "./protocol-version";
 
 /** Largest accepted payload, in bytes of JSON. Larger ones are refused with `too_large`. */
 export const MAX_PAYLOAD_BYTES = 4096;

@@ -6,7 +6,6 @@ import {
   RATE_PRESETS,
   bounds,
   clampSim,
-  clockStateSchema,
   createWarp,
   effectiveState,
   entriesShownAt,
@@ -26,6 +25,7 @@ import {
   type ClockState,
   type Timeline,
 } from "../../domain/replay/clock";
+import { clockStateSchema } from "../../domain/replay/clock-schema";
 
 const SEC = 1000;
 const MIN = 60 * SEC;

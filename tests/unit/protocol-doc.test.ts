@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { clientEvents, ErrorReason, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, serverEvents } from "../../domain/protocol";
-import { clockStateSchema } from "../../domain/replay/clock";
+import { clockStateSchema } from "../../domain/replay/clock-schema";
 import { RATE_LIMIT } from "../../server/replay/socket-server";
 
 const root = path.resolve(import.meta.dirname, "../..");
