@@ -37,16 +37,16 @@ test("a link to a moment opens there, and the replay plays entries in as their t
 
 test("a bad ?t= opens at the start with a polite notice that says why", async ({ page }) => {
   await page.goto("/replay/sputnik-helsinki-2018?t=25:99");
-  await expect(page.getByRole("status")).toContainText('The link\'s time "25:99" could not be read');
+  await expect(page.getByTestId("notice")).toContainText('The link\'s time "25:99" could not be read');
   await expect(page.getByTestId("sim-clock")).toHaveText("12:44:00");
 });
 
 test("the jump box explains input it cannot read", async ({ page }) => {
   await page.goto("/replay/sputnik-helsinki-2018");
-  await page.getByLabel("Jump to").fill("half past nowhere");
+  await page.locator("#jump-input").fill("half past nowhere");
   await page.getByRole("button", { name: "Go" }).click();
   await expect(page.locator(".jump-error")).toContainText("half past nowhere");
-  await page.getByLabel("Jump to").fill("18:11 Helsinki");
+  await page.locator("#jump-input").fill("18:11 Helsinki");
   await page.getByRole("button", { name: "Go" }).click();
   await expect(page.getByTestId("sim-clock")).toHaveText("18:11:00");
   await expect(page.locator(".entry").first()).toContainText("Putin and Trump Hold Press Conference");

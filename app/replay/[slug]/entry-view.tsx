@@ -1,5 +1,6 @@
 import type { ProtocolEntry } from "@/domain/protocol";
 import { clockTime, zoneLabel } from "@/domain/time";
+import { MarkedText, type CardMentionFinder } from "./marked-text";
 
 /** One live-blog update, rendered as text (React escapes it: feed content is never HTML). */
 export function EntryView({
@@ -9,14 +10,20 @@ export function EntryView({
   note,
   fresh,
   ago,
+  finder,
+  onOpenCard,
 }: {
   entry: ProtocolEntry;
   eventZone: string;
   publishedZone: string;
   note?: string | undefined;
   fresh?: boolean;
-  ago?: string;
+  ago?: string | undefined;
+  /** Marks terms that a context card explains; without it the text is plain. */
+  finder?: CardMentionFinder;
+  onOpenCard?: (cardId: string) => void;
 }) {
+  const text = (value: string) => (finder && onOpenCard ? <MarkedText text={value} finder={finder} onOpenCard={onOpenCard} /> : value);
   return (
     <li className={fresh ? "entry entry-fresh" : "entry"} id={`entry-${entry.key}`} data-kind={entry.kind}>
       <p className="entry-time">
@@ -30,7 +37,7 @@ export function EntryView({
         {entry.kind === "video" && <span className="badge">Video</span>}
         {entry.kind === "photo" && <span className="badge">Photo</span>}
       </p>
-      <h2 className="entry-title">{entry.title}</h2>
+      <h2 className="entry-title">{text(entry.title)}</h2>
       {entry.photoCaption && (
         <p className="entry-caption">
           {entry.photoCaption}
@@ -42,7 +49,7 @@ export function EntryView({
         .filter(Boolean)
         .map((paragraph, index) => (
           <p className="entry-body" key={index}>
-            {paragraph}
+            {text(paragraph)}
           </p>
         ))}
       {note && <p className="entry-note">{note}</p>}

@@ -4,6 +4,7 @@ import type { FeedDetail } from "@/domain/feed";
 import { toLiveBlogJson } from "@/domain/import/json-feed";
 import { longDate } from "@/domain/time";
 import { services } from "@/server/services";
+import keyMoments from "@/data/key-moments.json";
 import { ReplayView, type ReplayFeed } from "./replay-view";
 
 export const dynamic = "force-dynamic";
@@ -40,10 +41,15 @@ export default async function FeedPage({ params, searchParams }: Params) {
     coverageStart: feed.coverageStart,
     cards: feed.cards,
     notes: feed.notes,
+    keyMoments: ((keyMoments as Record<string, Array<{ label: string; at: string }>>)[feed.slug] ?? []).map((moment) => ({
+      label: moment.label,
+      at: Date.parse(moment.at),
+    })),
   };
 
+  const projector = one(query.view) === "projector";
   return (
-    <main className="page page-wide">
+    <main className={projector ? "page page-projector" : "page page-wide"}>
       <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd(feed) }} />
       <header className="masthead">
         <a className="brand" href="/">
@@ -59,7 +65,7 @@ export default async function FeedPage({ params, searchParams }: Params) {
           <strong>About this feed&apos;s data.</strong> {feed.notes.map((note) => note.message).join(" ")}
         </aside>
       )}
-      <ReplayView feed={replayFeed} t={one(query.t)} speed={one(query.speed)} play={one(query.play) === "1"} />
+      <ReplayView feed={replayFeed} t={one(query.t)} speed={one(query.speed)} play={one(query.play) === "1"} projector={projector} />
     </main>
   );
 }

@@ -6,16 +6,20 @@
  * every frame from the clock state; entries appear once it reaches them.
  */
 import { DateTime } from "luxon";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { io } from "socket.io-client";
 import { ReplayClient, RequestRefused, type ReplaySocket, type SessionView } from "@/client/replay-client";
 import type { FeedCard } from "@/domain/feed";
 import type { DataNote } from "@/domain/feed-model";
-import type { Command } from "@/domain/protocol";
+import type { Command, ProtocolEntry } from "@/domain/protocol";
 import { PROTOCOL_VERSION } from "@/domain/protocol-version";
-import { entriesShownAt, RATE_PRESETS } from "@/domain/replay/clock";
-import { parseJumpTime } from "@/domain/replay/jump";
+import { bounds, entriesShownAt, RATE_MAX, RATE_MIN, RATE_PRESETS } from "@/domain/replay/clock";
+import { formatForUrl, parseJumpTime } from "@/domain/replay/jump";
+import { zoneLabel } from "@/domain/time";
+import { CardsPanel } from "./cards-panel";
 import { EntryView } from "./entry-view";
+import { createCardMentionFinder } from "./marked-text";
+import { Scrubber, type KeyMoment } from "./scrubber";
 
 export interface ReplayFeed {
   slug: string;
@@ -25,6 +29,8 @@ export interface ReplayFeed {
   coverageStart: string;
   cards: FeedCard[];
   notes: DataNote[];
+  /** Labelled moments on the scrubber (arrival, press conference...). */
+  keyMoments: KeyMoment[];
 }
 
 interface Props {
@@ -33,29 +39,57 @@ interface Props {
   t: string | undefined;
   speed: string | undefined;
   play: boolean;
+  projector: boolean;
 }
 
 const STORAGE_KEY = (slug: string) => `relive:solo:${slug}`;
+const IDLE_LIMIT_MS = 3000;
+/** How long a new entry stays highlighted, in wall time. */
+const FRESH_MS = 4000;
 
-export function ReplayView({ feed, t, speed, play }: Props) {
+/** Zones beside the event's own: the feed's published zone, the two capitals, and the viewer's. */
+function sideZones(feed: ReplayFeed): Array<{ label: string; zone: string }> {
+  const mine = typeof Intl === "undefined" ? "UTC" : Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return [
+    { label: feed.publishedZone, zone: feed.publishedZone },
+    { label: "Moscow", zone: "Europe/Moscow" },
+    { label: "Washington", zone: "America/New_York" },
+    { label: "Your time", zone: mine },
+  ];
+}
+
+export function ReplayView({ feed, t, speed, play, projector }: Props) {
   const clientRef = useRef<ReplayClient | null>(null);
   const [view, setView] = useState<SessionView | undefined>();
   const [sim, setSim] = useState<number | undefined>();
+  const [preview, setPreview] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [jumpInput, setJumpInput] = useState("");
   const [jumpError, setJumpError] = useState<string | undefined>();
+  const [customRate, setCustomRate] = useState("");
   const [revealed, setRevealed] = useState<Set<string>>(new Set());
-  const [, setTick] = useState(0);
+  const [displayZone, setDisplayZone] = useState(feed.eventZone);
+  const [oldestFirst, setOldestFirst] = useState(false);
+  const [blank, setBlank] = useState(false);
+  const [help, setHelp] = useState(false);
+  const [copied, setCopied] = useState<string | undefined>();
+  const [announcement, setAnnouncement] = useState("");
+  /** While the reader is scrolled away from the top, the list is held at this many entries. */
+  const [heldAt, setHeldAt] = useState<number | null>(null);
+  const [controlsVisible, setControlsVisible] = useState(!projector);
+  const [openCardId, setOpenCardId] = useState<string | null>(null);
+  /** The whole feed, fetched on the first scrubber drag, so the preview can show entries not yet sent. */
+  const [allEntries, setAllEntries] = useState<ProtocolEntry[] | undefined>();
+  const finder = useMemo(() => createCardMentionFinder(feed.cards), [feed.cards]);
+  const arrivedAt = useRef(new Map<string, number>());
+  const lastShown = useRef(0);
 
   useEffect(() => {
     const socket = io({ auth: { protocol: PROTOCOL_VERSION }, transports: ["websocket"] }) as ReplaySocket;
     const client = new ReplayClient(socket);
     clientRef.current = client;
-    const off = client.on(() => {
-      setView(client.view && { ...client.view });
-      setTick((n) => n + 1);
-    });
+    const off = client.on(() => setView(client.view && { ...client.view }));
     let cancelled = false;
 
     (async () => {
@@ -72,17 +106,19 @@ export function ReplayView({ feed, t, speed, play }: Props) {
       if (!resumed) {
         const { secret } = await client.create(feed.slug, "solo");
         sessionStorage.setItem(STORAGE_KEY(feed.slug), JSON.stringify({ sessionId: client.view!.sessionId, secret }));
+        const notices: string[] = [];
         if (t !== undefined) {
           const parsed = parseJumpTime(t, feed);
           if (parsed.ok) await client.control({ type: "seek", to: parsed.ms });
-          else setNotice(`The link's time "${t.slice(0, 40)}" could not be read (${parsed.reason}), so the replay starts at the beginning.`);
+          else notices.push(`The link's time "${t.slice(0, 40)}" could not be read (${parsed.reason}), so the replay starts at the beginning.`);
         }
-        const rate = speed === undefined ? undefined : Number(speed);
-        if (rate !== undefined) {
-          if (Number.isFinite(rate) && rate >= 0.1 && rate <= 3600) await client.control({ type: "rate", rate });
-          else setNotice((n) => `${n ? `${n} ` : ""}The speed "${speed!.slice(0, 20)}" is not between 0.1 and 3600, so it stays at 1×.`);
+        if (speed !== undefined) {
+          const rate = Number(speed);
+          if (Number.isFinite(rate) && rate >= RATE_MIN && rate <= RATE_MAX) await client.control({ type: "rate", rate });
+          else notices.push(`The speed "${speed.slice(0, 20)}" is not between ${RATE_MIN} and ${RATE_MAX}, so it stays at 1×.`);
         }
         if (play) await client.control({ type: "play" });
+        if (notices.length > 0) setNotice(notices.join(" "));
       }
       if (!cancelled) setView(client.view && { ...client.view });
     })().catch((caught: unknown) => {
@@ -104,28 +140,92 @@ export function ReplayView({ feed, t, speed, play }: Props) {
     };
   }, [feed, t, speed, play]);
 
-  const client = clientRef.current;
-  const send = (command: Command) => {
-    client?.control(command).catch((caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught)));
-  };
+  const send = useCallback((command: Command) => {
+    clientRef.current?.control(command).catch((caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught)));
+  }, []);
 
+  const client = clientRef.current;
   const current = client?.currentClock();
-  const shown = view && sim !== undefined ? view.entries.slice(0, entriesShownAt(view.timeline, sim)) : [];
-  const newestFirst = [...shown].reverse();
-  const noteByEntry = new Map(feed.notes.flatMap((note) => note.entryKeys.map((key) => [key, note.message] as const)));
+  const timeline = view?.timeline;
+  const shownAt = preview ?? sim;
+  const shownCount = view && timeline && shownAt !== undefined ? Math.min(view.entries.length, entriesShownAt(timeline, shownAt)) : 0;
+
+  // Track arrivals (for the highlight and the live region) and the "new updates" hold.
+  useEffect(() => {
+    if (!view || preview !== null) return;
+    const now = performance.now();
+    if (shownCount > lastShown.current) {
+      const added = view.entries.slice(lastShown.current, shownCount);
+      for (const entry of added) arrivedAt.current.set(entry.id, now);
+      const latest = added.at(-1);
+      if (latest && lastShown.current > 0) {
+        setAnnouncement(`${added.length === 1 ? "New update" : `${added.length} new updates`}: ${latest.title}`);
+      }
+    }
+    lastShown.current = shownCount;
+  }, [shownCount, view, preview]);
 
   useEffect(() => {
+    const onScroll = () => {
+      const away = window.scrollY > 400;
+      setHeldAt((held) => (away ? (held ?? lastShown.current) : null));
+    };
+    window.addEventListener("scroll", onScroll, { passive: true });
+    return () => window.removeEventListener("scroll", onScroll);
+  }, []);
+
+  // Projector: controls appear on mouse move and fade after 3 s; keep the screen awake.
+  useEffect(() => {
+    if (!projector) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const show = () => {
+      setControlsVisible(true);
+      clearTimeout(timer);
+      timer = setTimeout(() => setControlsVisible(false), 3000);
+    };
+    window.addEventListener("mousemove", show);
+    let lock: { release(): Promise<void> } | undefined;
+    const requestLock = async () => {
+      try {
+        const wakeLock = (navigator as Navigator & { wakeLock?: { request(type: "screen"): Promise<{ release(): Promise<void> }> } }).wakeLock;
+        if (wakeLock && document.visibilityState === "visible") lock = await wakeLock.request("screen");
+      } catch {
+        // not allowed (no user gesture, battery saver): the screen may sleep
+      }
+    };
+    void requestLock();
+    const onVisible = () => void (document.visibilityState === "visible" && requestLock());
+    document.addEventListener("visibilitychange", onVisible);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener("mousemove", show);
+      document.removeEventListener("visibilitychange", onVisible);
+      void lock?.release().catch(() => undefined);
+    };
+  }, [projector]);
+
+  // The keyboard map (also for presentation clickers: PageUp/PageDown, "." and b).
+  useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
+      const target = event.target as Element | null;
+      if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return;
+      // Space and Enter on a focused button or summary press it; they are not shortcuts there.
+      if ((event.key === " " || event.key === "Enter") && target?.closest("button, summary, [role=dialog]")) return;
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
       const c = clientRef.current;
       const state = c?.currentClock();
       const now = c?.simTime();
-      if (!c || !state || now === undefined) return;
-      const minute = event.shiftKey ? 10 * 60_000 : 60_000;
+      if (!c || !state || now === undefined || !c.view) return;
+      const t = c.view.timeline;
       const act = (command: Command) => {
         event.preventDefault();
         c.control(command).catch(() => undefined);
       };
+      const minute = event.shiftKey ? 10 * 60_000 : 60_000;
+      if (/^[0-9]$/.test(event.key)) {
+        const { min, max } = bounds(t);
+        return act({ type: "seek", to: min + ((max - min) * Number(event.key)) / 10 });
+      }
       switch (event.key) {
         case " ":
         case "k":
@@ -142,24 +242,73 @@ export function ReplayView({ feed, t, speed, play }: Props) {
         case "ArrowRight":
         case "PageDown":
           return act({ type: "step", direction: 1 });
+        case "<":
+          return act({ type: "rate", rate: nextRate(state.rate, -1) });
+        case ">":
+          return act({ type: "rate", rate: nextRate(state.rate, 1) });
         case "Home":
-          return act({ type: "seek", to: c.view!.timeline.start - 60_000 });
+          return act({ type: "seek", to: bounds(t).min });
         case "End":
-          return act({ type: "seek", to: c.view!.timeline.end });
+          return act({ type: "seek", to: t.end });
+        case "b":
+        case ".":
+          event.preventDefault();
+          return setBlank((on) => !on);
+        case "f":
+          event.preventDefault();
+          if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+          else void document.documentElement.requestFullscreen().catch(() => undefined);
+          return;
+        case "?":
+          event.preventDefault();
+          return setHelp((on) => !on);
+        case "Escape":
+          setHelp(false);
+          return setBlank(false);
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  if (error) return <p className="notice notice-error" role="alert">{error}</p>;
+  if (error) {
+    return (
+      <p className="notice notice-error" role="alert">
+        {error}
+      </p>
+    );
+  }
 
-  const simIso = sim === undefined ? undefined : new Date(sim).toISOString();
+  const source = preview !== null && allEntries ? allEntries : (view?.entries ?? []);
+  const previewCount = preview !== null && allEntries && timeline ? entriesShownAt(timeline, preview) : shownCount;
+  const listCount = heldAt !== null && !oldestFirst && preview === null ? Math.min(heldAt, shownCount) : previewCount;
+  const visible = source.slice(0, listCount);
+  // On the projector the latest update is featured above the list, not repeated in it.
+  const listed = projector ? visible.slice(0, -1) : visible;
+  const ordered = oldestFirst ? listed : [...listed].reverse();
+  const waiting = shownCount - listCount;
+  const noteByEntry = new Map(feed.notes.flatMap((note) => note.entryKeys.map((key) => [key, note.message] as const)));
+  const simIso = shownAt === undefined ? undefined : new Date(shownAt).toISOString();
   const start = Date.parse(feed.coverageStart);
+  const wallNow = typeof performance === "undefined" ? 0 : performance.now();
+  const featured = projector ? view?.entries[shownCount - 1] : undefined;
+
+  const copyLink = () => {
+    if (sim === undefined) return;
+    const url = `${window.location.origin}/replay/${feed.slug}?t=${encodeURIComponent(formatForUrl(Math.floor(sim / 60_000) * 60_000, feed))}`;
+    navigator.clipboard?.writeText(url).then(
+      () => setCopied(`Copied: ${url}`),
+      () => setCopied(url),
+    ) ?? setCopied(url);
+  };
+
   return (
-    <div className="replay">
+    <div className={`replay${projector ? " replay-projector" : ""}${controlsVisible ? "" : " controls-hidden"}`}>
+      <p className="visually-hidden" aria-live="polite" role="status" data-testid="announcer">
+        {announcement}
+      </p>
       {notice && (
-        <p className="notice" role="status">
+        <p className="notice" role="status" data-testid="notice">
           {notice}
         </p>
       )}
@@ -168,14 +317,44 @@ export function ReplayView({ feed, t, speed, play }: Props) {
           <span className="clock-time" data-testid="sim-clock">
             {simIso ? DateTime.fromISO(simIso, { zone: feed.eventZone }).toFormat("HH:mm:ss") : "--:--:--"}
           </span>
-          <span className="clock-zone">Helsinki</span>
+          <span className="clock-zone">{zoneLabel(feed.eventZone)}</span>
+          {preview !== null && <span className="clock-preview">preview</span>}
         </div>
         <div className="clock-alt">
-          <span>{simIso ? DateTime.fromISO(simIso, { zone: feed.publishedZone }).toFormat("HH:mm") : "--:--"} {feed.publishedZone}</span>
-          <span>{sim === undefined ? "" : elapsed(sim - start)}</span>
-          <span>{current ? `${current.playing ? "Playing" : "Paused"} · ${formatRate(current.rate)}` : "Connecting…"}</span>
+          {sideZones(feed).map(({ label, zone }) => (
+            <span key={label}>
+              {simIso ? DateTime.fromISO(simIso, { zone }).toFormat("HH:mm") : "--:--"} {label}
+            </span>
+          ))}
+          <span data-testid="elapsed">{shownAt === undefined ? "" : elapsed(shownAt - start)}</span>
+          <span data-testid="play-state">{current ? `${current.playing ? "Playing" : "Paused"} · ${formatRate(current.rate)}` : "Connecting…"}</span>
         </div>
       </section>
+
+      {view && sim !== undefined && (
+        <div className="scrubber-wrap">
+        <Scrubber
+          timeline={view.timeline}
+          titles={view.entries.slice(0, sim === undefined ? 0 : entriesShownAt(view.timeline, sim)).map((entry) => entry.title)}
+          shownCount={entriesShownAt(view.timeline, sim)}
+          sim={shownAt ?? sim}
+          zone={feed.eventZone}
+          zoneLabel={zoneLabel(feed.eventZone)}
+          keyMoments={feed.keyMoments}
+          onPreview={(ms) => {
+            setPreview(ms);
+            if (ms !== null && !allEntries) {
+              fetch(`/api/feeds/${feed.slug}`)
+                .then((response) => response.json())
+                .then((detail: { entries: ProtocolEntry[] }) => setAllEntries(detail.entries))
+                .catch(() => undefined);
+            }
+          }}
+          onSeek={(to) => send({ type: "seek", to })}
+        />
+        </div>
+      )}
+
       <section className="transport" aria-label="Controls">
         <button type="button" onClick={() => send({ type: "step", direction: -1 })} aria-label="Previous entry">
           ‹ Prev
@@ -192,7 +371,28 @@ export function ReplayView({ feed, t, speed, play }: Props) {
               {rate}×
             </button>
           ))}
+          <form
+            className="custom-rate"
+            onSubmit={(event) => {
+              event.preventDefault();
+              const rate = Number(customRate);
+              if (Number.isFinite(rate) && rate >= RATE_MIN && rate <= RATE_MAX) send({ type: "rate", rate });
+            }}
+          >
+            <label className="visually-hidden" htmlFor="custom-rate">
+              Custom speed
+            </label>
+            <input id="custom-rate" type="number" min={RATE_MIN} max={RATE_MAX} step="any" placeholder="×" value={customRate} onChange={(event) => setCustomRate(event.target.value)} />
+          </form>
         </span>
+        <button
+          type="button"
+          aria-pressed={current?.idleLimitMs != null}
+          onClick={() => send({ type: "idle", limitMs: current?.idleLimitMs != null ? null : IDLE_LIMIT_MS })}
+          title="Quiet stretches pass in 3 seconds"
+        >
+          Skip quiet stretches
+        </button>
         <form
           className="jump"
           onSubmit={(event) => {
@@ -206,50 +406,124 @@ export function ReplayView({ feed, t, speed, play }: Props) {
           <label htmlFor="jump-input">Jump to</label>
           <input id="jump-input" value={jumpInput} placeholder="15:11, 18:11 Helsinki" onChange={(event) => setJumpInput(event.target.value)} />
           <button type="submit">Go</button>
-          {jumpError && <span className="jump-error" role="alert">{jumpError}</span>}
+          {jumpError && <span className="jump-error">{jumpError}</span>}
         </form>
+        <button type="button" onClick={copyLink}>
+          Copy link to this moment
+        </button>
+        <label className="zone-select">
+          Times in{" "}
+          <select value={displayZone} onChange={(event) => setDisplayZone(event.target.value)}>
+            <option value={feed.eventZone}>{zoneLabel(feed.eventZone)}</option>
+            {sideZones(feed).map(({ label, zone }) => (
+              <option key={label} value={zone}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" aria-pressed={oldestFirst} onClick={() => setOldestFirst((on) => !on)}>
+          Oldest first
+        </button>
+        {copied && (
+          <span className="copied" role="status">
+            {copied}
+          </span>
+        )}
       </section>
+
+      {featured && (
+        <section className="featured" aria-label="Latest update">
+          <EntryView entry={featured} eventZone={feed.eventZone} publishedZone={feed.publishedZone} />
+        </section>
+      )}
+
       <div className="replay-body">
-        <ol className="entries" aria-live="polite" data-testid="entries">
-          {newestFirst.map((entry) => (
-            <EntryView key={entry.id} entry={entry} eventZone={feed.eventZone} publishedZone={feed.publishedZone} note={noteByEntry.get(entry.key)} />
+        <div>
+          {waiting > 0 && (
+            <button
+              type="button"
+              className="new-updates"
+              onClick={() => {
+                setHeldAt(null);
+                window.scrollTo({ top: 0, behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+              }}
+            >
+              {waiting === 1 ? "1 new update" : `${waiting} new updates`} ↑
+            </button>
+          )}
+          <ol className="entries" data-testid="entries">
+            {ordered.map((entry: ProtocolEntry) => (
+              <EntryView
+                key={entry.id}
+                entry={entry}
+                eventZone={displayZone}
+                publishedZone={feed.publishedZone}
+                note={noteByEntry.get(entry.key)}
+                fresh={wallNow - (arrivedAt.current.get(entry.id) ?? -Infinity) < FRESH_MS}
+                ago={shownAt === undefined ? undefined : ago(shownAt - Date.parse(entry.publishedAt))}
+                finder={finder}
+                onOpenCard={setOpenCardId}
+              />
+            ))}
+            {visible.length === 0 && <li className="empty">Nothing published yet. Press Play.</li>}
+          </ol>
+        </div>
+        <CardsPanel
+          cards={feed.cards}
+          pinned={view?.pinnedCards ?? []}
+          sim={sim}
+          eventZone={feed.eventZone}
+          openCardId={openCardId}
+          revealed={revealed}
+          onReveal={(id) => setRevealed((previous) => new Set(previous).add(id))}
+          onPin={(id, pinned) => send({ type: "pin", card: id, pinned })}
+          onClose={() => setOpenCardId(null)}
+        />
+      </div>
+
+      {blank && <div className="blank-screen" data-testid="blank" onClick={() => setBlank(false)} />}
+      {help && <HelpOverlay onClose={() => setHelp(false)} />}
+    </div>
+  );
+}
+
+function HelpOverlay({ onClose }: { onClose: () => void }) {
+  const keys: Array<[string, string]> = [
+    ["Space or k", "Play or pause"],
+    ["j / l", "Back or forward 1 minute (Shift: 10 minutes)"],
+    ["← → or PageUp PageDown", "Previous or next update"],
+    ["< / >", "Slower or faster"],
+    ["0 – 9", "Jump to 0 – 90 % of the coverage"],
+    ["Home / End", "Start or end"],
+    ["f", "Fullscreen"],
+    ["b or .", "Blank the screen"],
+    ["?", "This help"],
+  ];
+  return (
+    <div className="help-overlay" role="dialog" aria-modal="true" aria-labelledby="help-title" data-testid="help">
+      <div className="help-box">
+        <h2 id="help-title">Keyboard</h2>
+        <dl>
+          {keys.map(([key, action]) => (
+            <div key={key}>
+              <dt>{key}</dt>
+              <dd>{action}</dd>
+            </div>
           ))}
-          {shown.length === 0 && <li className="empty">Nothing published yet. Press Play.</li>}
-        </ol>
-        <aside className="cards" aria-label="Context cards">
-          <h2 className="section-title">Context</h2>
-          {feed.cards
-            .filter((card) => view?.pinnedCards.includes(card.id))
-            .map((card) => {
-              const locked = sim === undefined || sim < Date.parse(card.knownFrom);
-              const open = !locked || revealed.has(card.id);
-              return (
-                <article key={card.id} className={open ? "card" : "card card-locked"} data-card={card.id}>
-                  <h3>{card.title}</h3>
-                  {open ? (
-                    <>
-                      {card.body.split("\n\n").map((paragraph, index) => (
-                        <p key={index}>{paragraph}</p>
-                      ))}
-                      <p className="card-source">
-                        {card.source.outlet}, “{card.source.title}”, {card.source.date}
-                      </p>
-                    </>
-                  ) : (
-                    <p className="card-lock">
-                      Written {DateTime.fromISO(card.knownFrom).setZone(feed.eventZone).toFormat("d LLLL yyyy")}, after this moment.{" "}
-                      <button type="button" onClick={() => setRevealed(new Set([...revealed, card.id]))}>
-                        Reveal anyway
-                      </button>
-                    </p>
-                  )}
-                </article>
-              );
-            })}
-        </aside>
+        </dl>
+        <button type="button" onClick={onClose} autoFocus>
+          Close
+        </button>
       </div>
     </div>
   );
+}
+
+/** The next preset up or down from `rate`. */
+function nextRate(rate: number, direction: 1 | -1): number {
+  if (direction > 0) return RATE_PRESETS.find((preset) => preset > rate) ?? RATE_PRESETS.at(-1)!;
+  return [...RATE_PRESETS].reverse().find((preset) => preset < rate) ?? RATE_PRESETS[0];
 }
 
 function readSaved(slug: string): { sessionId: string; secret: string } | undefined {
@@ -270,4 +544,13 @@ function elapsed(ms: number): string {
   const sign = ms < 0 ? "−" : "+";
   const minutes = Math.floor(Math.abs(ms) / 60_000);
   return `T${sign}${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+}
+
+/** "just now", "12 min ago", "2 h 5 min ago", in simulated time. */
+function ago(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  return `${hours} h ${minutes % 60} min ago`;
 }
