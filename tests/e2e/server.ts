@@ -7,7 +7,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "relive-e2e-"));
+// A known folder per port, emptied first, so that tests can import into this
+// server's database with `RELIVE_DATA_DIR=<it> npm run import`.
+const e2eDataDir = (port: string) => path.join(os.tmpdir(), `relive-e2e-${port}`);
+const dataDir = e2eDataDir(process.env.PORT ?? "3197");
+fs.rmSync(dataDir, { recursive: true, force: true });
+fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
 fs.chmodSync(dataDir, 0o755);
 const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
   cwd: path.resolve(import.meta.dirname, "../.."),
