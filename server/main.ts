@@ -8,6 +8,8 @@ import { ConfigError } from "./errors";
 import type { RunningServer } from "./app-server";
 import { ensurePrismaClient, ensureWebBuild } from "./prepare";
 
+// No request may leave the machine: Next's anonymous telemetry stays off.
+process.env.NEXT_TELEMETRY_DISABLED = "1";
 const started = Date.now();
 const log = (line: string) => console.log(`relive: ${line} (+${Date.now() - started} ms)`);
 const SHUTDOWN_DEADLINE_MS = 10_000;

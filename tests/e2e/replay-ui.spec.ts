@@ -177,3 +177,41 @@ test("dragging the scrubber to the press conference shows exactly the entries pu
   expect(expected).toBe(23);
   await expect(page.locator(".entry").first()).toContainText("Putin and Trump Hold Press Conference");
 });
+
+test("cards can be unpinned and pinned, and the pins persist in the session", async ({ page }) => {
+  await page.goto(`${FEED}?t=12:00`);
+  const pinned = page.locator('aside[aria-label="Context cards"] article[data-card="hamburg-2017"]');
+  await expect(pinned).toBeVisible();
+  await page.getByRole("button", { name: "Unpin “Hamburg, July 2017: the first meeting”" }).click();
+  await expect(pinned).toHaveCount(0);
+  await page.getByText(/More cards/).click();
+  await page.getByRole("button", { name: /^Pin “Syria/ }).click();
+  await expect(page.locator('aside[aria-label="Context cards"] article[data-card="syria"]')).toBeVisible();
+  await page.goto(FEED); // without ?t= the tab's solo session is rejoined from its storage, pins and all
+  await expect(page.locator('aside[aria-label="Context cards"] article[data-card="syria"]')).toBeVisible();
+  await expect(pinned).toHaveCount(0);
+});
+
+test("media entries are labelled, and the data note shows on the entry it concerns", async ({ page }) => {
+  await page.goto(`${FEED}?t=16:11`);
+  await expect(page.locator("#entry-1511-putin-and-trump-hold-press-conference-after-tete-a-tete-talk .badge")).toHaveText("Video");
+  await expect(page.locator(".entry").first()).toContainText("Trump Says Putin Good Competitor");
+  await expect(page.locator(".entry").first().locator(".entry-note")).toContainText("sits out of time order");
+  await page.goto(`${FEED}?t=15:50`);
+  await expect(page.locator(".entry").first().locator(".badge")).toHaveText("Photo");
+  await expect(page.locator(".entry").first()).toContainText("© AFP 2021 / Yuri KADOBNOV");
+});
+
+test("a reader scrolled away from the top gets a 'new updates' bar instead of a moving page", async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 600 });
+  await page.goto(`${FEED}?t=15:10:40&speed=30`);
+  await expect(page.locator(".entry")).toHaveCount(22);
+  await page.evaluate(() => window.scrollTo(0, 900));
+  const firstTitle = await page.locator(".entry-title").first().textContent();
+  await page.keyboard.press("k"); // play
+  await expect(page.locator(".new-updates")).toContainText(/new update/, { timeout: 8000 });
+  expect(await page.locator(".entry-title").first().textContent()).toBe(firstTitle);
+  await page.locator(".new-updates").click();
+  await expect(page.locator(".entry").first()).toContainText("Putin and Trump Hold Press Conference");
+  await expect(page.locator(".new-updates")).toHaveCount(0);
+});

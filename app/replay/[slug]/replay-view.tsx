@@ -357,13 +357,13 @@ export function ReplayView({ feed, t, speed, play, projector }: Props) {
 
       <section className="transport" aria-label="Controls">
         <button type="button" onClick={() => send({ type: "step", direction: -1 })} aria-label="Previous entry">
-          ‹ Prev
+          <span aria-hidden="true">‹ </span>Previous
         </button>
         <button type="button" className="primary" onClick={() => send({ type: current?.playing ? "pause" : "play" })}>
           {current?.playing ? "Pause" : "Play"}
         </button>
         <button type="button" onClick={() => send({ type: "step", direction: 1 })} aria-label="Next entry">
-          Next ›
+          Next<span aria-hidden="true"> ›</span>
         </button>
         <span className="speeds" role="group" aria-label="Speed">
           {RATE_PRESETS.map((rate) => (
@@ -434,7 +434,9 @@ export function ReplayView({ feed, t, speed, play, projector }: Props) {
 
       {featured && (
         <section className="featured" aria-label="Latest update">
-          <EntryView entry={featured} eventZone={feed.eventZone} publishedZone={feed.publishedZone} />
+          <ol className="featured-list">
+            <EntryView entry={featured} eventZone={feed.eventZone} publishedZone={feed.publishedZone} />
+          </ol>
         </section>
       )}
 

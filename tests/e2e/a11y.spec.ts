@@ -1,0 +1,71 @@
+/** axe-core finds no serious or critical violation on any page, in any of its states. */
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`);
+}
+
+const pages: Array<[string, string, (page: Page) => Promise<void>]> = [
+  ["the library", "/", async (page) => void (await page.getByRole("heading", { name: "Feed library" }).waitFor())],
+  ["the replay", "/replay/sputnik-helsinki-2018?t=17:43", async (page) => void (await page.locator(".entry").first().waitFor())],
+  ["the replay before anything is published", "/replay/sputnik-helsinki-2018", async (page) => void (await page.getByTestId("scrubber").waitFor())],
+  ["the projector view", "/replay/sputnik-helsinki-2018?t=15:13&view=projector", async (page) => void (await page.locator(".featured .entry").waitFor())],
+];
+
+for (const [name, url, ready] of pages) {
+  test(`${name} has no serious or critical accessibility violation`, async ({ page }) => {
+    await page.goto(url);
+    await ready(page);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+}
+
+test("the help overlay and an opened card have no serious or critical violation", async ({ page }) => {
+  await page.goto("/replay/sputnik-helsinki-2018?t=17:43");
+  await page.locator('.entry button[data-card="nord-stream-2"]').first().click();
+  await page.getByTestId("open-card").waitFor();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.keyboard.press("Escape");
+  await page.locator("body").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("?");
+  await page.getByTestId("help").waitFor();
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test("every control can be reached from the keyboard and has a name", async ({ page }) => {
+  await page.goto("/replay/sputnik-helsinki-2018?t=15:11");
+  await page.locator(".entry").first().waitFor();
+  const unnamed = await page.evaluate(() =>
+    [...document.querySelectorAll("button, input, select, [role=slider], a[href]")]
+      .filter((element) => {
+        const el = element as HTMLElement;
+        const label = el.getAttribute("aria-label") ?? el.textContent?.trim() ?? "";
+        const labelled = el.id && document.querySelector(`label[for="${el.id}"]`);
+        const wrapped = el.closest("label");
+        return !label && !labelled && !wrapped && !el.getAttribute("title");
+      })
+      .map((element) => element.outerHTML.slice(0, 80)),
+  );
+  expect(unnamed).toEqual([]);
+  // Tab reaches the transport controls and the scrubber.
+  const reached = new Set<string>();
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press("Tab");
+    reached.add(await page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.textContent?.trim() ?? ""));
+  }
+  for (const name of ["Replay position", "Previous entry", "Play", "Next entry", "Copy link to this moment"]) expect(reached).toContain(name);
+});
+
+test("respects prefers-reduced-motion", async ({ browser }) => {
+  const context = await browser.newContext({ reducedMotion: "reduce" });
+  const page = await context.newPage();
+  await page.goto("/replay/sputnik-helsinki-2018?t=15:10:50&speed=10&play=1");
+  const fresh = page.locator(".entry-fresh").first();
+  await fresh.waitFor({ timeout: 8000 });
+  expect(await fresh.evaluate((node) => getComputedStyle(node).animationName)).toBe("none");
+  await context.close();
+});
