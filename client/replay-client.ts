@@ -217,16 +217,7 @@ export class ReplayClient {
     if (!view || snapshot.sessionId !== view.sessionId) return;
     if (snapshot.clock.revision < view.clock.revision) return; // stale (reordered) state
     if (snapshot.base > view.entries.length) return this.resyncInBackground();
-    view.entries = [...view.entries.slice(0, snapshot.base), ...snapshot.entries];
-    Object.assign(view, {
-      code: snapshot.code,
-      clock: snapshot.clock,
-      previousClock: snapshot.previousClock,
-      pinnedCards: snapshot.pinnedCards,
-      revealedCards: snapshot.revealedCards,
-      settings: snapshot.settings,
-      expiresAt: snapshot.expiresAt,
-    });
+    takeSnapshot(view, snapshot);
     this.emit({ type: "state", view });
   }
 
@@ -292,20 +283,28 @@ export class ReplayClient {
       setTimeout(() => this.resyncInBackground(), 0);
       return;
     }
-    view.entries = [...view.entries.slice(0, Math.min(snapshot.base, view.entries.length)), ...snapshot.entries];
-    Object.assign(view, {
-      code: snapshot.code,
-      clock: snapshot.clock,
-      previousClock: snapshot.previousClock,
-      pinnedCards: snapshot.pinnedCards,
-      revealedCards: snapshot.revealedCards,
-      settings: snapshot.settings,
-      expiresAt: snapshot.expiresAt,
-    });
+    takeSnapshot(view, snapshot);
     this.emit({ type: "resynced", view });
   }
 
   private emit(event: ReplayEvent): void {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+/**
+ * Applies a snapshot to what a client holds: keep the first `base` entries,
+ * append the snapshot's, take its clock, pins and settings.
+ */
+function takeSnapshot(view: SessionView, snapshot: Snapshot): void {
+  view.entries = [...view.entries.slice(0, Math.min(snapshot.base, view.entries.length)), ...snapshot.entries];
+  Object.assign(view, {
+    code: snapshot.code,
+    clock: snapshot.clock,
+    previousClock: snapshot.previousClock,
+    pinnedCards: snapshot.pinnedCards,
+    revealedCards: snapshot.revealedCards,
+    settings: snapshot.settings,
+    expiresAt: snapshot.expiresAt,
+  });
 }

@@ -68,7 +68,7 @@ export function clampSim(t: Timeline, ms: number): number {
 }
 
 /** Index of the first element of the sorted `xs` that is > x (i.e. how many are <= x). */
-function upperBound(xs: ArrayLike<number>, x: number): number {
+export function upperBound(xs: ArrayLike<number>, x: number): number {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {
@@ -80,7 +80,7 @@ function upperBound(xs: ArrayLike<number>, x: number): number {
 }
 
 /** Index of the first element of the sorted `xs` that is >= x (i.e. how many are < x). */
-function lowerBound(xs: ArrayLike<number>, x: number): number {
+export function lowerBound(xs: ArrayLike<number>, x: number): number {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {

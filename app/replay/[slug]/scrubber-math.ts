@@ -6,6 +6,7 @@
  * The track spans bounds(timeline) = [start − 60 s pre-roll, end].
  */
 import { bounds, clampSim } from "@/domain/replay/clock";
+import { lowerBound, upperBound } from "@/domain/replay/clock";
 
 export interface ScrubberTimeline {
   start: number;
@@ -60,29 +61,8 @@ export function fractionOfTime(timeline: ScrubberTimeline, ms: number): number {
   return clamp01((ms - min) / span);
 }
 
-/** Index of the first element of the sorted `xs` that is >= x. */
-export function lowerBound(xs: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((xs[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first element of the sorted `xs` that is > x (how many are <= x). */
-export function upperBound(xs: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((xs[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+// Binary searches over sorted times: the clock's own.
+export { lowerBound, upperBound };
 
 export interface EntryHit {
   /** publishedAt shared by the entries at this tick. */
