@@ -5,8 +5,7 @@
  *
  * The track spans bounds(timeline) = [start − 60 s pre-roll, end].
  */
-import { bounds, clampSim } from "@/domain/replay/clock";
-import { lowerBound, upperBound } from "@/domain/replay/clock";
+import { bounds, clampSim, lowerBound, upperBound } from "@/domain/replay/clock";
 
 export interface ScrubberTimeline {
   start: number;
