@@ -163,8 +163,57 @@ export class ReplayClient {
 
   async control(command: Command): Promise<clock.ClockState> {
     if (!this.view) throw new Error("Join a session first");
-    const { clock: next } = await request(this.socket, "session:control", { sessionId: this.view.sessionId, command });
-    return next;
+    const predicted = this.predict(command);
+    try {
+      const { clock: next } = await request(this.socket, "session:control", { sessionId: this.view.sessionId, command });
+      return next;
+    } catch (error) {
+      if (predicted) await this.resync().catch(() => undefined); // undo the prediction
+      throw error;
+    }
+  }
+
+  /**
+   * A solo session's presenter sees a clock command take effect in the same
+   * frame: the transition is computed here with the same pure clock code the
+   * server runs, and the server's state (same revision) replaces it a moment
+   * later. Shared sessions never predict: every screen flips on the server's
+   * word. Returns whether a prediction was applied.
+   */
+  private predict(command: Command): boolean {
+    const view = this.view;
+    if (!view || view.role !== "presenter" || view.code !== null || view.settings.pauseOn === "marked") return false;
+    const opts = { pausePoints: view.settings.pauseOn === "every" ? view.timeline.entryTimes : [] };
+    const at = this.sync.serverNow();
+    const state = clock.effectiveState(view.previousClock, view.clock, at);
+    let next: clock.ClockState;
+    try {
+      switch (command.type) {
+        case "play":
+          next = clock.play(state, view.timeline, at, opts);
+          break;
+        case "pause":
+          next = clock.pause(state, view.timeline, at, opts);
+          break;
+        case "seek":
+          next = clock.seek(state, view.timeline, at, command.to, opts);
+          break;
+        case "rate":
+          next = clock.setRate(state, view.timeline, at, command.rate, opts);
+          break;
+        case "step":
+          next = clock.step(state, view.timeline, at, command.direction, opts);
+          break;
+        default:
+          return false;
+      }
+    } catch {
+      return false; // the server will refuse it with a reason
+    }
+    view.previousClock = null;
+    view.clock = next;
+    this.emit({ type: "state", view });
+    return true;
   }
 
   /** The clock in force now (a change may be announced shortly before it applies). */

@@ -11,7 +11,7 @@
  */
 import { DateTime } from "luxon";
 import { useEffect, useId, useRef } from "react";
-import { isCardLocked } from "@/domain/cards";
+import { isCardLocked } from "@/domain/card-logic";
 import type { CardCategory } from "@/domain/cards";
 import type { FeedCard } from "@/domain/feed";
 import styles from "./cards.module.css";

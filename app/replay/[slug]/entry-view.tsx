@@ -1,9 +1,14 @@
+import { memo } from "react";
 import type { ProtocolEntry } from "@/domain/protocol";
 import { clockTime, zoneLabel } from "@/domain/time";
 import { MarkedText, type CardMentionFinder } from "./marked-text";
 
-/** One live-blog update, rendered as text (React escapes it: feed content is never HTML). */
-export function EntryView({
+/**
+ * One live-blog update, rendered as text (React escapes it: feed content is
+ * never HTML). Memoised: the replay re-renders every animation frame, and an
+ * entry only needs to when its own props change.
+ */
+export const EntryView = memo(function EntryView({
   entry,
   eventZone,
   publishedZone,
@@ -55,4 +60,4 @@ export function EntryView({
       {note && <p className="entry-note">{note}</p>}
     </li>
   );
-}
+});

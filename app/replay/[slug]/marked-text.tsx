@@ -4,7 +4,7 @@
  * only the matched spans become elements.
  */
 import type { ReactNode } from "react";
-import { createMentionFinder } from "@/domain/cards";
+import { createMentionFinder } from "@/domain/card-logic";
 import type { FeedCard } from "@/domain/feed";
 import styles from "./cards.module.css";
 

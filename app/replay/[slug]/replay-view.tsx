@@ -46,6 +46,8 @@ const STORAGE_KEY = (slug: string) => `relive:solo:${slug}`;
 const IDLE_LIMIT_MS = 3000;
 /** How long a new entry stays highlighted, in wall time. */
 const FRESH_MS = 4000;
+/** Entries rendered at once; older ones behind a button (a 10,000-entry feed stays fast). */
+const LIST_PAGE = 100;
 
 /** Zones beside the event's own: the feed's published zone, the two capitals, and the viewer's. */
 function sideZones(feed: ReplayFeed): Array<{ label: string; zone: string }> {
@@ -81,6 +83,7 @@ export function ReplayView({ feed, t, speed, play, projector }: Props) {
   const [openCardId, setOpenCardId] = useState<string | null>(null);
   /** The whole feed, fetched on the first scrubber drag, so the preview can show entries not yet sent. */
   const [allEntries, setAllEntries] = useState<ProtocolEntry[] | undefined>();
+  const [listLimit, setListLimit] = useState(LIST_PAGE);
   const finder = useMemo(() => createCardMentionFinder(feed.cards), [feed.cards]);
   const arrivedAt = useRef(new Map<string, number>());
   const lastShown = useRef(0);
@@ -285,7 +288,8 @@ export function ReplayView({ feed, t, speed, play, projector }: Props) {
   const visible = source.slice(0, listCount);
   // On the projector the latest update is featured above the list, not repeated in it.
   const listed = projector ? visible.slice(0, -1) : visible;
-  const ordered = oldestFirst ? listed : [...listed].reverse();
+  const ordered = (oldestFirst ? listed : [...listed].reverse()).slice(0, listLimit);
+  const hiddenEarlier = listed.length - ordered.length;
   const waiting = shownCount - listCount;
   const noteByEntry = new Map(feed.notes.flatMap((note) => note.entryKeys.map((key) => [key, note.message] as const)));
   const simIso = shownAt === undefined ? undefined : new Date(shownAt).toISOString();
@@ -470,6 +474,11 @@ export function ReplayView({ feed, t, speed, play, projector }: Props) {
             ))}
             {visible.length === 0 && <li className="empty">Nothing published yet. Press Play.</li>}
           </ol>
+          {hiddenEarlier > 0 && (
+            <button type="button" className="show-more" onClick={() => setListLimit((limit) => limit + LIST_PAGE)}>
+              Show {Math.min(hiddenEarlier, LIST_PAGE)} more of {hiddenEarlier} {oldestFirst ? "later" : "earlier"} updates
+            </button>
+          )}
         </div>
         <CardsPanel
           cards={feed.cards}
