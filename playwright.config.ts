@@ -1,19 +1,5 @@
-import fs from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
-
-/**
- * Which Chromium drives the browser tests: $RELIVE_CHROMIUM if set, else the
- * system's /usr/bin/chromium when present (Debian's package; machines without
- * network cannot download Playwright's), else Playwright's own browser.
- */
-function chromiumPath(): string | undefined {
-  const fromEnv = process.env.RELIVE_CHROMIUM;
-  if (fromEnv) {
-    if (!fs.existsSync(fromEnv)) throw new Error(`RELIVE_CHROMIUM=${fromEnv} does not exist`);
-    return fromEnv;
-  }
-  return fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined;
-}
+import { CHROMIUM_ARGS, chromiumPath } from "./tests/chromium";
 
 const port = Number(process.env.RELIVE_E2E_PORT ?? 3197);
 const executablePath = chromiumPath();
@@ -31,14 +17,7 @@ export default defineConfig({
     trace: "retain-on-failure",
     launchOptions: {
       executablePath,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],

@@ -21,17 +21,10 @@ import zlib from "node:zlib";
 import { chromium, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import autocannon from "autocannon";
 import { generateFeed, importGeneratedFeed, writeFeedJson } from "./generate-feed";
+import { CHROMIUM_ARGS, chromiumPath } from "../tests/chromium";
 import { delay, median, percentile, projectRoot, startServer, summarise, type BenchContext, type BenchServer, type Result } from "./lib";
 
-const CHROMIUM = process.env.RELIVE_CHROMIUM ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+const CHROMIUM = chromiumPath();
 const FEED = "sputnik-helsinki-2018";
 /** ?t= is read in the feed's published zone (GMT): 15:11 GMT is 18:11 in Helsinki. */
 const FEED_T = "15:11";

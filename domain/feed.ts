@@ -3,7 +3,7 @@
  * (What an importer produces is in feed-model.ts.)
  */
 import type { CardCategory } from "./cards";
-import type { DataNote, EntryKind } from "./feed-model";
+import type { DataNote, ImportedEntry } from "./feed-model";
 
 /** A feed as the library lists it. */
 export interface FeedSummary {
@@ -20,20 +20,9 @@ export interface FeedSummary {
   entryCount: number;
 }
 
-/** One published update of a live blog. */
-export interface FeedEntry {
+/** One published update of a live blog, as imported, with its database id. */
+export interface FeedEntry extends ImportedEntry {
   id: string;
-  /** Stable across re-imports; see docs/FEED-FORMAT.md. */
-  key: string;
-  publishedAt: string;
-  /** 0 = top of the source page. */
-  pagePosition: number;
-  kind: EntryKind;
-  title: string;
-  body: string;
-  photoCaption: string | null;
-  photoCredit: string | null;
-  videoTitle: string | null;
 }
 
 export interface FeedCard {
