@@ -215,3 +215,24 @@ test("a reader scrolled away from the top gets a 'new updates' bar instead of a 
   await expect(page.locator(".entry").first()).toContainText("Putin and Trump Hold Press Conference");
   await expect(page.locator(".new-updates")).toHaveCount(0);
 });
+
+test("hovering the scrubber shows the time, and a headline only for updates already published", async ({ page }) => {
+  await page.goto(`${FEED}?t=15:12`);
+  const slider = page.getByRole("slider", { name: "Replay position" });
+  await expect(slider).toBeVisible();
+  const rail = (await slider.locator("..").boundingBox())!;
+  const min = Date.parse("2018-07-16T09:44:00Z");
+  const max = Date.parse("2018-07-16T18:18:00Z");
+  const xOf = (iso: string) => rail.x + (rail.width * (Date.parse(iso) - min)) / (max - min);
+  const tooltip = page.getByTestId("scrubber").locator('[aria-hidden="true"]').filter({ hasText: "Helsinki" });
+
+  await page.mouse.move(xOf("2018-07-16T15:11:00Z"), rail.y + rail.height / 2);
+  // The pointer's own time is within a pixel's worth (about 30 s) of the tick's.
+  await expect(tooltip).toContainText(/18:1[01] Helsinki/);
+  await expect(tooltip).toContainText("18:11 · Putin and Trump Hold Press Conference");
+
+  await page.mouse.move(xOf("2018-07-16T17:49:00Z"), rail.y + rail.height / 2);
+  await expect(tooltip).toContainText(/20:4[89] Helsinki/);
+  await expect(tooltip).toContainText("20:49 · An update (not yet published)");
+  await expect(tooltip).not.toContainText("Crimea");
+});
