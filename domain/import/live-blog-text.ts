@@ -291,14 +291,8 @@ function blocks(lines: readonly (Line | null)[]): Line[][] {
   return out;
 }
 
-interface EntryContent {
-  kind: EntryKind;
-  title: string;
-  body: string;
-  photoCaption: string | null;
-  photoCredit: string | null;
-  videoTitle: string | null;
-}
+/** What a bullet's lines give: an entry without its time, key and position. */
+type EntryContent = Pick<ImportedEntry, "kind" | "title" | "body" | "photoCaption" | "photoCredit" | "videoTitle">;
 
 function parseEntryContent(bullet: Line, content: readonly Line[]): EntryContent {
   const groups = blocks(content);

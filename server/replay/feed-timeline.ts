@@ -43,17 +43,8 @@ export class FeedTimelines {
   private async load(slug: string): Promise<FeedTimeline | undefined> {
     const [feed, id] = await Promise.all([this.feeds.get(slug), this.feedId(slug)]);
     if (!feed || !id) return undefined;
-    const entries: ProtocolEntry[] = feed.entries.map((entry) => ({
-      id: entry.id,
-      key: entry.key,
-      publishedAt: entry.publishedAt,
-      kind: entry.kind,
-      title: entry.title,
-      body: entry.body,
-      photoCaption: entry.photoCaption,
-      photoCredit: entry.photoCredit,
-      videoTitle: entry.videoTitle,
-    }));
+    // What a client receives: the entry without its place on the source page.
+    const entries: ProtocolEntry[] = feed.entries.map(({ pagePosition: _pagePosition, ...entry }) => entry);
     return {
       id,
       slug: feed.slug,

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { FeedFormatError } from "../../domain/feed-model";
 import { findJsonSyntaxError, liveBlogJsonSchema, parseLiveBlogJson, toLiveBlogJson } from "../../domain/import/json-feed";
 import { parseLiveBlogText } from "../../domain/import/live-blog-text";
+import { thrown } from "./feed-errors";
 
 const seed = fs.readFileSync(path.join(import.meta.dirname, "../../data/feeds/sputnik-helsinki-2018.txt"), "utf8");
 const feed = parseLiveBlogText(seed, {
@@ -15,15 +16,6 @@ const feed = parseLiveBlogText(seed, {
   sourceUrl: "https://sputniknews.com/example-live-blog/",
 });
 
-function thrown(fn: () => unknown): FeedFormatError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(FeedFormatError);
-    return err as FeedFormatError;
-  }
-  throw new Error("expected a FeedFormatError");
-}
 
 /** A minimal hand-written document. */
 function minimal(overrides: Record<string, unknown> = {}, updates?: Record<string, unknown>[]) {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FeedFormatError, replayOrder, type ImportedEntry, type ImportedFeed } from "../../domain/feed-model";
 import { parseLiveBlogText, type LiveBlogTextMeta } from "../../domain/import/live-blog-text";
+import { thrown } from "./feed-errors";
 
 const seedPath = path.join(import.meta.dirname, "../../data/feeds/sputnik-helsinki-2018.txt");
 const seed = fs.readFileSync(seedPath, "utf8");
@@ -31,15 +32,6 @@ function sourceParagraph(prefix: string): string {
   return matches[0]!.replace(/\s+$/u, "");
 }
 
-function thrown(fn: () => unknown): FeedFormatError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(FeedFormatError);
-    return err as FeedFormatError;
-  }
-  throw new Error("expected a FeedFormatError");
-}
 
 /** A small, well-formed page in the same shape as the seed. */
 function page(entries: string): string {
