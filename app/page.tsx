@@ -2,6 +2,8 @@ import { DateTime } from "luxon";
 import type { FeedSummary } from "@/domain/feed";
 import { zoneLabel } from "@/domain/time";
 import { services } from "@/server/services";
+import { JoinForm } from "./join-form";
+import { RecentSessions } from "./recent-sessions";
 
 // Reads the database on every request; nothing to prerender at build time.
 export const dynamic = "force-dynamic";
@@ -16,6 +18,8 @@ export default async function HomePage() {
         </h1>
         <p className="tagline">Past live blogs, replayed as they happened.</p>
       </header>
+      <JoinForm />
+      <RecentSessions />
       <section aria-labelledby="library-title">
         <h2 className="section-title" id="library-title">
           Feed library

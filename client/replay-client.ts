@@ -12,6 +12,7 @@ import type {
   ClientPayload,
   ClientToServerEvents,
   Command,
+  FollowerSync,
   ProtocolEntry,
   Refusal,
   ServerPayload,
@@ -108,7 +109,7 @@ export type ReplayEvent =
   | { type: "state"; view: SessionView }
   | { type: "entries"; added: ProtocolEntry[]; view: SessionView }
   | { type: "resynced"; view: SessionView }
-  | { type: "presence"; followers: number; presenters: number }
+  | { type: "presence"; followers: number; presenters: number; sync: FollowerSync }
   /** The session could not be followed any more (expired, deleted, refused). */
   | { type: "lost"; reason: string; message: string };
 
@@ -123,6 +124,11 @@ export class ReplayClient {
   private secret: string | undefined;
   private readonly listeners = new Set<(event: ReplayEvent) => void>();
   private syncing: Promise<void> | undefined;
+  /**
+   * A follower reading on its own: its private clock, or null while it
+   * follows the session. Never ahead of the session's own moment.
+   */
+  private privateClock: clock.ClockState | null = null;
 
   constructor(
     readonly socket: ReplaySocket,
@@ -131,8 +137,17 @@ export class ReplayClient {
     this.sync = new ClockSync(socket, now);
     socket.on("session:state", (snapshot) => this.onState(snapshot));
     socket.on("session:entries", (payload) => this.onEntries(payload));
-    socket.on("session:presence", ({ sessionId, followers, presenters }) => {
-      if (sessionId === this.view?.sessionId) this.emit({ type: "presence", followers, presenters });
+    socket.on("session:presence", ({ sessionId, followers, presenters, sync }) => {
+      if (sessionId === this.view?.sessionId) this.emit({ type: "presence", followers, presenters, sync });
+    });
+    // The server measuring how well we keep up: answer with our view of its clock.
+    socket.on("session:probe", (_probe, ack) => {
+      ack({
+        serverNow: this.sync.serverNow(),
+        revision: this.view?.clock.revision ?? 0,
+        cursor: this.view?.entries.length ?? 0,
+        detached: this.detached,
+      });
     });
     // socket.io reconnects by itself; rejoin with what we hold.
     socket.io.on("reconnect", () => void this.rejoin());
@@ -161,8 +176,14 @@ export class ReplayClient {
     return this.view!;
   }
 
+  /** Whether this follower reads on its own clock rather than the session's. */
+  get detached(): boolean {
+    return this.privateClock !== null;
+  }
+
   async control(command: Command): Promise<clock.ClockState> {
     if (!this.view) throw new Error("Join a session first");
+    if (this.view.role === "follower") return this.controlPrivately(command);
     const predicted = this.predict(command);
     try {
       const { clock: next } = await request(this.socket, "session:control", { sessionId: this.view.sessionId, command });
@@ -182,51 +203,72 @@ export class ReplayClient {
    */
   private predict(command: Command): boolean {
     const view = this.view;
-    if (!view || view.role !== "presenter" || view.code !== null || view.settings.pauseOn === "marked") return false;
+    if (!view || view.role !== "presenter" || view.code !== null || view.settings.pauseOn === "marked" || !clock.isClockCommand(command)) return false;
     const opts = { pausePoints: view.settings.pauseOn === "every" ? view.timeline.entryTimes : [] };
     const at = this.sync.serverNow();
-    const state = clock.effectiveState(view.previousClock, view.clock, at);
-    let next: clock.ClockState;
     try {
-      switch (command.type) {
-        case "play":
-          next = clock.play(state, view.timeline, at, opts);
-          break;
-        case "pause":
-          next = clock.pause(state, view.timeline, at, opts);
-          break;
-        case "seek":
-          next = clock.seek(state, view.timeline, at, command.to, opts);
-          break;
-        case "rate":
-          next = clock.setRate(state, view.timeline, at, command.rate, opts);
-          break;
-        case "step":
-          next = clock.step(state, view.timeline, at, command.direction, opts);
-          break;
-        default:
-          return false;
-      }
+      view.clock = clock.applyClockCommand(clock.effectiveState(view.previousClock, view.clock, at), view.timeline, at, command, opts);
     } catch {
       return false; // the server will refuse it with a reason
     }
     view.previousClock = null;
-    view.clock = next;
     this.emit({ type: "state", view });
     return true;
   }
 
-  /** The clock in force now (a change may be announced shortly before it applies). */
-  currentClock(): clock.ClockState | undefined {
+  /**
+   * A follower's controls move a private clock ("detached"): to read back or
+   * scrub on their own, never past the session's moment, until backToLive().
+   */
+  private controlPrivately(command: Command): clock.ClockState {
+    const view = this.view!;
+    if (!clock.isClockCommand(command)) throw new RequestRefused({ ok: false, reason: "not_presenter", message: "Only the presenter can change this for the class" });
+    const at = this.sync.serverNow();
+    const from = this.privateClock ?? { ...this.liveClock()!, stopAt: null };
+    const wasDetached = this.detached;
+    this.privateClock = clock.applyClockCommand(from, view.timeline, at, command, { pausePoints: [] });
+    if (!wasDetached) this.reportStatus();
+    this.emit({ type: "state", view });
+    return this.privateClock;
+  }
+
+  /** Back on the session's clock after reading on one's own. */
+  backToLive(): void {
+    if (!this.detached || !this.view) return;
+    this.privateClock = null;
+    this.reportStatus();
+    this.emit({ type: "state", view: this.view });
+  }
+
+  private reportStatus(): void {
+    const view = this.view;
+    if (!view || view.role !== "follower") return;
+    request(this.socket, "session:status", { sessionId: view.sessionId, detached: this.detached }).catch(() => undefined);
+  }
+
+  /** The session's clock in force now, whatever this client reads. */
+  liveClock(): clock.ClockState | undefined {
     if (!this.view) return undefined;
     return clock.effectiveState(this.view.previousClock, this.view.clock, this.sync.serverNow());
   }
 
-  /** Simulated time now, computed locally from the clock state and the synced server time. */
-  simTime(serverNow = this.sync.serverNow()): number | undefined {
+  /** The session's simulated time now. */
+  liveSimTime(serverNow = this.sync.serverNow()): number | undefined {
     if (!this.view) return undefined;
     const state = clock.effectiveState(this.view.previousClock, this.view.clock, serverNow);
     return clock.simTimeAt(state, this.view.timeline, serverNow);
+  }
+
+  /** The clock this client shows now: the session's (a change may be announced shortly before it applies), or its private one. */
+  currentClock(): clock.ClockState | undefined {
+    return this.privateClock ?? this.liveClock();
+  }
+
+  /** Simulated time shown now, computed locally from the clock state and the synced server time. */
+  simTime(serverNow = this.sync.serverNow()): number | undefined {
+    const live = this.liveSimTime(serverNow);
+    if (!this.privateClock || live === undefined) return live;
+    return Math.min(clock.simTimeAt(this.privateClock, this.view!.timeline, serverNow), live);
   }
 
   /** Entries whose time has come, in replay order. */
@@ -318,6 +360,7 @@ export class ReplayClient {
         have: { revision: view.clock.revision, cursor: view.entries.length },
       });
       this.applySnapshot(response.snapshot);
+      if (this.detached) this.reportStatus();
       await this.sync.sync();
     } catch (error) {
       if (error instanceof RequestRefused && error.refusal.reason === "rate_limited") setTimeout(() => void this.rejoin(), 1000);

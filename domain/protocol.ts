@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { RATE_MAX, RATE_MIN } from "./replay/clock";
+import { normalizeJoinCode } from "./join-code";
 import { clockStateSchema } from "./replay/clock-schema";
 
 /** Clients send it in the handshake (`auth.protocol`). */
@@ -51,7 +52,7 @@ export const JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 export const joinCodeSchema = z
   .string()
   .max(20)
-  .transform((raw) => raw.toUpperCase().replace(/[\s-]/g, ""))
+  .transform(normalizeJoinCode)
   .pipe(z.string().regex(new RegExp(`^[${JOIN_CODE_ALPHABET}]{6}$`), "not a join code"));
 export const secretSchema = z.string().min(22).max(128);
 const feedSlug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$/, "not a feed slug");
@@ -76,6 +77,8 @@ export const sessionSettingsSchema = z.object({
   pauseOn: pauseModeSchema,
   /** Entry keys to pause before, when pauseOn is "marked". */
   markedEntryKeys: z.array(z.string()),
+  /** The presenter blanked the projector (the "b" key on the console). */
+  blanked: z.boolean(),
 });
 export type SessionSettings = z.infer<typeof sessionSettingsSchema>;
 
@@ -115,6 +118,7 @@ export const commandSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("pauseOn"), mode: pauseModeSchema, markedEntryKeys: z.array(z.string().max(200)).max(5000).optional() }),
   z.object({ type: z.literal("pin"), card: z.string().max(200), pinned: z.boolean() }),
   z.object({ type: z.literal("reveal"), card: z.string().max(200), revealed: z.boolean() }),
+  z.object({ type: z.literal("blank"), blanked: z.boolean() }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 
@@ -140,6 +144,8 @@ export const clientEvents = {
   /** Presenter only. */
   "session:control": z.object({ sessionId: id, command: commandSchema }),
   "session:leave": z.object({ sessionId: id }),
+  /** A follower reading on its own (detached) or back on the session's clock; shown to the presenter. */
+  "session:status": z.object({ sessionId: id, detached: z.boolean() }),
 } as const;
 export type ClientEventName = keyof typeof clientEvents;
 export type ClientPayload<E extends ClientEventName> = z.infer<(typeof clientEvents)[E]>;
@@ -155,10 +161,39 @@ export interface ClientAcks {
   "session:sync": { ok: true; snapshot: Snapshot };
   "session:control": { ok: true; clock: z.infer<typeof clockStateSchema> };
   "session:leave": { ok: true };
+  "session:status": { ok: true };
 }
 
 // ---------------------------------------------------------------------------
 // Server → client
+
+/** How the followers of a session keep up, as the server last measured them. */
+export const followerSyncSchema = z.object({
+  /** On the session's clock, holding its latest state, skew within SYNC_TOLERANCE_MS. */
+  inSync: z.number().int(),
+  /** Reading back or scrubbing on their own. */
+  detached: z.number().int(),
+  /** Behind: an old state, a skew over the tolerance, or no answer to the last probe. */
+  lagging: z.number().int(),
+  /** Largest measured |skew| of a follower's clock estimate, ms; null before the first measurement. */
+  maxSkewMs: z.number().nullable(),
+  /** Median measured |skew|, ms. */
+  medianSkewMs: z.number().nullable(),
+});
+export type FollowerSync = z.infer<typeof followerSyncSchema>;
+
+/** A follower whose clock estimate is further than this from the server's is lagging. */
+export const SYNC_TOLERANCE_MS = 50;
+
+/** A follower's answer to `session:probe`. */
+export const probeAnswerSchema = z.object({
+  /** The follower's estimate of the server's clock when it answered. */
+  serverNow: finiteMs,
+  revision: z.number().int().nonnegative(),
+  cursor: z.number().int().nonnegative(),
+  detached: z.boolean(),
+});
+export type ProbeAnswer = z.infer<typeof probeAnswerSchema>;
 
 export const serverEvents = {
   /** Sent once on connection. */
@@ -170,8 +205,13 @@ export const serverEvents = {
    * cursor is not `from` asks for `session:sync`.
    */
   "session:entries": z.object({ sessionId: id, revision: z.number().int(), from: z.number().int(), to: z.number().int(), entries: z.array(entrySchema) }),
-  /** Connected followers, for the presenter. */
-  "session:presence": z.object({ sessionId: id, followers: z.number().int(), presenters: z.number().int() }),
+  /** Connected followers and how well they keep up, for the presenter. */
+  "session:presence": z.object({ sessionId: id, followers: z.number().int(), presenters: z.number().int(), sync: followerSyncSchema }),
+  /**
+   * The server measuring a follower: answer (ack) with your estimate of the
+   * server's clock and what you hold; see probeAnswerSchema.
+   */
+  "session:probe": z.object({ sessionId: id, serverTime: finiteMs }),
 } as const;
 export type ServerEventName = keyof typeof serverEvents;
 export type ServerPayload<E extends ServerEventName> = z.infer<(typeof serverEvents)[E]>;
@@ -181,7 +221,9 @@ export type ClientToServerEvents = {
   [E in ClientEventName]: (payload: ClientPayload<E>, ack: (response: ClientAcks[E] | Refusal) => void) => void;
 };
 export type ServerToClientEvents = {
-  [E in ServerEventName]: (payload: ServerPayload<E>) => void;
+  [E in Exclude<ServerEventName, "session:probe">]: (payload: ServerPayload<E>) => void;
+} & {
+  "session:probe": (payload: ServerPayload<"session:probe">, ack: (answer: ProbeAnswer) => void) => void;
 };
 
 /** The handshake: `io(url, { auth: { protocol: PROTOCOL_VERSION } })`. */

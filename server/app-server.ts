@@ -16,6 +16,7 @@ import { seedDatabase } from "./feeds/seed";
 import { handleApi, isApiRequest, sendJson, type ApiContext } from "./http/api";
 import { startReplay } from "./replay";
 import type { ReplayServer } from "./replay/socket-server";
+import { prepareSessionPage } from "./replay/session-pages";
 import { provideServices } from "./services";
 
 export interface RunningServer {
@@ -66,10 +67,8 @@ export async function startServer(env: Env, log: (line: string) => void = consol
     disposers.push(() => db.$disconnect());
     if (!env.RELIVE_SKIP_SEED) await seedDatabase(db, log);
 
-    const services = { feeds: new FeedRepository(db) };
-    provideServices(services);
-    disposers.push(() => provideServices(undefined));
-    const api: ApiContext = { ...services, pingDatabase: async () => void (await db.$queryRaw`SELECT 1`) };
+    const feeds = new FeedRepository(db);
+    const api: ApiContext = { feeds, pingDatabase: async () => void (await db.$queryRaw`SELECT 1`) };
 
     const nextApp = next({ dev: env.NODE_ENV === "development", dir: projectRoot, hostname: "localhost", port });
     await nextApp.prepare();
@@ -85,7 +84,9 @@ export async function startServer(env: Env, log: (line: string) => void = consol
       maxHttpBufferSize: 16 * 1024,
       perMessageDeflate: false,
     });
-    const replay = startReplay(io, { db, feeds: services.feeds, databaseUrl: database.url });
+    const replay = startReplay(io, { db, feeds, databaseUrl: database.url });
+    provideServices({ feeds, sessions: replay.sessions });
+    disposers.push(() => provideServices(undefined));
     disposers.push(async () => {
       // Not io.close(): that would also close the HTTP server, which is the next step's job.
       io.disconnectSockets(true);
@@ -98,7 +99,9 @@ export async function startServer(env: Env, log: (line: string) => void = consol
       if (!req.url?.startsWith("/socket.io/")) void nextUpgrade(req, socket, head);
     });
     handleRequest = (req, res) => {
-      const handled = isApiRequest(req.url) ? handleApi(req, res, api) : nextHandler(req, res);
+      const handled = isApiRequest(req.url)
+        ? handleApi(req, res, api)
+        : prepareSessionPage(req, res, replay.sessions, req.socket.remoteAddress ?? "unknown").then(() => nextHandler(req, res));
       handled.catch((error: unknown) => {
         console.error("relive: request failed:", req.method, req.url, error);
         if (!res.headersSent) sendJson(res, 500, { error: "internal", message: "Something went wrong on the server" });

@@ -4,9 +4,11 @@
  * through a global symbol rather than a module-level variable.
  */
 import type { FeedRepository } from "./feeds/feed-repository";
+import type { SessionDirectory } from "./replay/session-directory";
 
 export interface Services {
   feeds: FeedRepository;
+  sessions: SessionDirectory;
 }
 
 const KEY = Symbol.for("relive.services");

@@ -402,3 +402,40 @@ export function stopTransition(state: ClockState, t: Timeline): ClockState {
     stopAt: null,
   };
 }
+
+/** The commands that only move the clock (a subset of the protocol's commands). */
+export type ClockCommand =
+  | { type: "play" }
+  | { type: "pause" }
+  | { type: "seek"; to: number }
+  | { type: "rate"; rate: number }
+  | { type: "step"; direction: 1 | -1 }
+  | { type: "idle"; limitMs: number | null };
+
+const CLOCK_COMMANDS: ReadonlySet<string> = new Set(["play", "pause", "seek", "rate", "step", "idle"]);
+
+export function isClockCommand(command: { type: string }): command is ClockCommand {
+  return CLOCK_COMMANDS.has(command.type);
+}
+
+/** The state after a clock command at server instant `at`. Throws RangeError for out-of-range values. */
+export function applyClockCommand(state: ClockState, t: Timeline, at: number, command: ClockCommand, opts: TransitionOptions): ClockState {
+  switch (command.type) {
+    case "play":
+      return play(state, t, at, opts);
+    case "pause":
+      return pause(state, t, at, opts);
+    case "seek":
+      return seek(state, t, at, command.to, opts);
+    case "rate":
+      return setRate(state, t, at, command.rate, opts);
+    case "step":
+      return step(state, t, at, command.direction, opts);
+    case "idle":
+      return setIdleLimit(state, t, at, command.limitMs, opts);
+    default: {
+      const exhaustive: never = command;
+      return exhaustive;
+    }
+  }
+}

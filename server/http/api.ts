@@ -8,7 +8,7 @@ import { APP_VERSION } from "../../domain/version";
 import { describeDbError } from "../db/database";
 import type { Services } from "../services";
 
-export interface ApiContext extends Services {
+export interface ApiContext extends Pick<Services, "feeds"> {
   /** Resolves if the database answers; rejects with the reason otherwise. */
   pingDatabase(): Promise<void>;
 }

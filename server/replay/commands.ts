@@ -8,6 +8,9 @@ import { parseJumpTime } from "../../domain/replay/jump";
 import type { FeedTimeline } from "./feed-timeline";
 import type { StoredSession } from "./session-store";
 
+/** A marked entry's pause point is this much simulated time before it. */
+export const PAUSE_BEFORE_MS = 1;
+
 /** Simulated instants where playback stops by itself, from the session's settings. */
 export function pausePoints(settings: SessionSettings, feed: FeedTimeline): number[] {
   switch (settings.pauseOn) {
@@ -16,8 +19,9 @@ export function pausePoints(settings: SessionSettings, feed: FeedTimeline): numb
     case "every":
       return feed.timeline.entryTimes;
     case "marked": {
+      // "What happens next?": stop just before a marked entry appears, so the class can guess.
       const marked = new Set(settings.markedEntryKeys);
-      return feed.entries.flatMap((entry, index) => (marked.has(entry.key) ? [feed.timeline.entryTimes[index]!] : []));
+      return feed.entries.flatMap((entry, index) => (marked.has(entry.key) ? [feed.timeline.entryTimes[index]! - PAUSE_BEFORE_MS] : []));
     }
     default: {
       const exhaustive: never = settings.pauseOn;
@@ -38,26 +42,19 @@ function touched(state: StoredSession): StoredSession["clock"] {
 export function applyCommand(state: StoredSession, feed: FeedTimeline, command: Command, at: number): StoredSession | Refusal {
   const t = feed.timeline;
   const opts = { pausePoints: pausePoints(state.settings, feed) };
+  if (clock.isClockCommand(command)) return { ...state, clock: clock.applyClockCommand(state.clock, t, at, command, opts) };
   switch (command.type) {
-    case "play":
-      return { ...state, clock: clock.play(state.clock, t, at, opts) };
-    case "pause":
-      return { ...state, clock: clock.pause(state.clock, t, at, opts) };
-    case "seek":
-      return { ...state, clock: clock.seek(state.clock, t, at, command.to, opts) };
     case "jump": {
       const parsed = parseJumpTime(command.input, feed);
       if (!parsed.ok) return refuse(ErrorReason.badTime, parsed.reason);
       return { ...state, clock: clock.seek(state.clock, t, at, parsed.ms, opts) };
     }
-    case "rate":
-      return { ...state, clock: clock.setRate(state.clock, t, at, command.rate, opts) };
-    case "step":
-      return { ...state, clock: clock.step(state.clock, t, at, command.direction, opts) };
-    case "idle":
-      return { ...state, clock: clock.setIdleLimit(state.clock, t, at, command.limitMs, opts) };
     case "pauseOn": {
-      const settings: SessionSettings = { pauseOn: command.mode, markedEntryKeys: command.markedEntryKeys ?? state.settings.markedEntryKeys };
+      const settings: SessionSettings = {
+        ...state.settings,
+        pauseOn: command.mode,
+        markedEntryKeys: command.markedEntryKeys ?? state.settings.markedEntryKeys,
+      };
       // Re-anchor so that stopAt follows the new pause points.
       const next = { ...state, settings };
       const reanchored = state.clock.playing
@@ -75,6 +72,8 @@ export function applyCommand(state: StoredSession, feed: FeedTimeline, command: 
       const others = state.revealedCards.filter((card) => card !== command.card);
       return { ...state, revealedCards: command.revealed ? [...others, command.card] : others, clock: touched(state) };
     }
+    case "blank":
+      return { ...state, settings: { ...state.settings, blanked: command.blanked }, clock: touched(state) };
     default: {
       const exhaustive: never = command;
       return exhaustive;

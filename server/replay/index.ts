@@ -9,6 +9,8 @@ import pg from "pg";
 import type { Db } from "../db/database";
 import type { FeedRepository } from "../feeds/feed-repository";
 import { FeedTimelines } from "./feed-timeline";
+import { JoinGuard } from "./join-guard";
+import { SessionDirectory } from "./session-directory";
 import { SessionManager } from "./session-manager";
 import { attachReplay, sessionRoom, type ReplayServer, type StoredSessionJson } from "./socket-server";
 import { SessionStore, type StoredSession } from "./session-store";
@@ -18,6 +20,8 @@ export const serverNow = (): number => performance.timeOrigin + performance.now(
 
 export interface ReplayEngine {
   manager: SessionManager;
+  /** Code lookups for the session pages, sharing the socket's guessing allowance. */
+  sessions: SessionDirectory;
   close(): Promise<void>;
 }
 
@@ -50,7 +54,8 @@ export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepo
     const restored: StoredSession = { ...state, expiresAt: new Date(state.expiresAt) };
     manager.onRemoteChange(restored);
   });
-  attachReplay(io, manager, serverNow);
+  const guard = new JoinGuard(serverNow);
+  attachReplay(io, manager, guard, serverNow);
 
   const pruning = setInterval(() => {
     manager.prune((id) => (io.sockets.adapter.rooms.get(sessionRoom(id))?.size ?? 0) > 0);
@@ -59,6 +64,7 @@ export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepo
 
   return {
     manager,
+    sessions: new SessionDirectory(manager, guard),
     async close() {
       clearInterval(pruning);
       manager.close();

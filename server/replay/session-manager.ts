@@ -52,6 +52,11 @@ export class SessionManager {
     return this.live.size;
   }
 
+  /** The clock revision of a session loaded in this process. */
+  loadedRevision(sessionId: string): number | undefined {
+    return this.live.get(sessionId)?.state.clock.revision;
+  }
+
   async create(feedSlug: string, kind: SessionKind): Promise<{ session: LiveSession; secret: string }> {
     const feed = await this.options.timelines.get(feedSlug);
     if (!feed) throw refusal(ErrorReason.unknownFeed, `No feed called "${feedSlug}"`);
@@ -62,7 +67,7 @@ export class SessionManager {
       kind,
       secret,
       clock: clock.initialClock(feed.timeline, now),
-      settings: { pauseOn: "off", markedEntryKeys: [] },
+      settings: { pauseOn: "off", markedEntryKeys: [], blanked: false },
       pinnedCards: feed.defaultPins,
       now: new Date(now),
     });

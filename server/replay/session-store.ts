@@ -6,15 +6,12 @@ import crypto from "node:crypto";
 import type { SessionSettings } from "../../domain/protocol";
 import { JOIN_CODE_ALPHABET } from "../../domain/protocol";
 import type { ClockState } from "../../domain/replay/clock";
+import { SESSION_TTL_MS } from "../../domain/session-ttl";
 import type { Db } from "../db/database";
 
 export type SessionKind = "solo" | "shared";
 
-/** How long a session lives after its last activity. The teacher sees the date. */
-export const SESSION_TTL_MS: Record<SessionKind, number> = {
-  solo: 24 * 60 * 60 * 1000,
-  shared: 14 * 24 * 60 * 60 * 1000,
-};
+export { SESSION_TTL_MS } from "../../domain/session-ttl";
 
 export interface StoredSession {
   id: string;
@@ -69,7 +66,7 @@ function fromRow(row: Row): StoredSession {
       idleLimitMs: row.idleLimitMs,
       stopAt: row.stopAt,
     },
-    settings: { pauseOn: row.pauseOn as SessionSettings["pauseOn"], markedEntryKeys: row.markedEntryKeys },
+    settings: { pauseOn: row.pauseOn as SessionSettings["pauseOn"], markedEntryKeys: row.markedEntryKeys, blanked: row.blanked },
     pinnedCards: row.pinnedCards,
     revealedCards: row.revealedCards,
     expiresAt: row.expiresAt,
@@ -111,6 +108,7 @@ export class SessionStore {
             ...clockColumns(input.clock),
             pauseOn: input.settings.pauseOn,
             markedEntryKeys: input.settings.markedEntryKeys,
+            blanked: input.settings.blanked,
             pinnedCards: input.pinnedCards,
             revealedCards: [],
             lastActiveAt: input.now,
@@ -148,6 +146,7 @@ export class SessionStore {
         ...clockColumns(session.clock),
         pauseOn: session.settings.pauseOn,
         markedEntryKeys: session.settings.markedEntryKeys,
+        blanked: session.settings.blanked,
         pinnedCards: session.pinnedCards,
         revealedCards: session.revealedCards,
         lastActiveAt: now,

@@ -10,14 +10,18 @@ import {
   ErrorReason,
   handshakeSchema,
   MAX_PAYLOAD_BYTES,
+  probeAnswerSchema,
   PROTOCOL_VERSION,
+  SYNC_TOLERANCE_MS,
   type ClientAcks,
   type ClientEventName,
   type ClientPayload,
   type ClientToServerEvents,
+  type FollowerSync,
   type Refusal,
   type ServerToClientEvents,
 } from "../../domain/protocol";
+import type { JoinGuard } from "./join-guard";
 import { refusal, RefusalError, type SessionManager } from "./session-manager";
 import { secretMatches, type StoredSession } from "./session-store";
 
@@ -33,7 +37,24 @@ type ReplaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServ
 export interface SocketData {
   /** Sessions this socket has joined, and as what. (A plain object: it crosses processes.) */
   roles: Record<string, "presenter" | "follower">;
+  /** How a follower keeps up with each session, as last measured (plain data, for the same reason). */
+  sync: Record<string, FollowerMeasure>;
 }
+
+/** One follower in one session, from its status reports and the server's probes. */
+export interface FollowerMeasure {
+  detached: boolean;
+  /** Its estimate of the server clock minus the server clock, ms; null until measured. */
+  skewMs: number | null;
+  /** The clock revision it held when it answered. */
+  revision: number | null;
+  /** It did not answer the last probe in time. */
+  silent: boolean;
+}
+
+/** How often the followers of a session with a presenter connected are measured. */
+export const PROBE_INTERVAL_MS = 5_000;
+const PROBE_TIMEOUT_MS = 2_000;
 
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
@@ -58,7 +79,7 @@ class TokenBucket {
 
 type Handler<E extends ClientEventName> = (socket: ReplaySocket, payload: ClientPayload<E>) => Promise<ClientAcks[E]> | ClientAcks[E];
 
-export function attachReplay(io: ReplayServer, manager: SessionManager, now: () => number): void {
+export function attachReplay(io: ReplayServer, manager: SessionManager, guard: JoinGuard, now: () => number): void {
   io.use((socket, next) => {
     const handshake = handshakeSchema.safeParse(socket.handshake.auth);
     if (!handshake.success || handshake.data.protocol !== PROTOCOL_VERSION) {
@@ -81,8 +102,12 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, now: () 
     },
 
     "session:join": async (socket, join) => {
+      const client = socket.handshake.address;
+      const wait = guard.retryAfterMs(client);
+      if (wait > 0) throw refusal(ErrorReason.rateLimited, `Too many unknown codes from this device; try again in ${Math.ceil(wait / 1000)} s`);
       const session = await manager.find(join.sessionId ? { id: join.sessionId } : { code: join.code! });
       if (!session) {
+        guard.missed(client);
         throw refusal(ErrorReason.unknownSession, join.code ? `No session with code ${join.code}` : "No such session");
       }
       let role: "presenter" | "follower" = "follower";
@@ -91,6 +116,7 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, now: () 
         role = "presenter";
       }
       socket.data.roles[session.id] = role;
+      socket.data.sync[session.id] = { detached: false, skewMs: null, revision: null, silent: false };
       await socket.join(sessionRoom(session.id));
       presence.changed(session.id);
       await manager.touch(session);
@@ -112,7 +138,16 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, now: () 
 
     "session:leave": async (socket, { sessionId }) => {
       delete socket.data.roles[sessionId];
+      delete socket.data.sync[sessionId];
       await socket.leave(sessionRoom(sessionId));
+      presence.changed(sessionId);
+      return { ok: true };
+    },
+
+    "session:status": async (socket, { sessionId, detached }) => {
+      await joined(socket, sessionId);
+      const measure = socket.data.sync[sessionId];
+      if (measure) measure.detached = detached;
       presence.changed(sessionId);
       return { ok: true };
     },
@@ -125,10 +160,14 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, now: () 
     return session;
   }
 
-  const presence = new PresenceCounter(io);
+  const presence = new PresenceCounter(io, (sessionId) => manager.loadedRevision(sessionId));
+  const probing = setInterval(() => presence.probeWatchedSessions(now), PROBE_INTERVAL_MS);
+  probing.unref();
+  io.engine.on("close", () => clearInterval(probing));
 
   io.on("connection", (socket) => {
     socket.data.roles = {};
+    socket.data.sync = {};
     socket.on("disconnect", () => {
       for (const sessionId of Object.keys(socket.data.roles)) presence.changed(sessionId);
     });
@@ -167,37 +206,120 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, now: () 
 }
 
 /**
- * Tells a session's sockets how many followers and presenters are connected,
- * across all server processes. Debounced: a class joining at once is one update.
+ * Tells a session's presenters how many followers and presenters are
+ * connected, across all server processes, and how well the followers keep
+ * up. Debounced: a class joining at once is one update. Followers of
+ * sessions with a presenter watching are probed every few seconds: the
+ * server sends its time, the follower answers with its estimate of the
+ * server's time, and the difference (less half the round trip) is its skew.
  */
 class PresenceCounter {
   private readonly pending = new Map<string, NodeJS.Timeout>();
-  constructor(private readonly io: ReplayServer) {}
+  /** Sessions whose last count here found a presenter. */
+  private readonly watched = new Set<string>();
+  private readonly lastSent = new Map<string, string>();
+
+  constructor(
+    private readonly io: ReplayServer,
+    private readonly revisionOf: (sessionId: string) => number | undefined,
+  ) {}
 
   changed(sessionId: string): void {
     if (this.pending.has(sessionId)) return;
     const timer = setTimeout(() => {
       this.pending.delete(sessionId);
-      void this.send(sessionId);
+      void this.send(sessionId, true);
     }, 250);
     timer.unref();
     this.pending.set(sessionId, timer);
   }
 
-  private async send(sessionId: string): Promise<void> {
+  probeWatchedSessions(now: () => number): void {
+    for (const sessionId of this.watched) {
+      const room = this.io.sockets.adapter.rooms.get(sessionRoom(sessionId));
+      const probes: Array<Promise<void>> = [];
+      for (const socketId of room ?? []) {
+        const socket = this.io.sockets.sockets.get(socketId);
+        if (socket && socket.data.roles[sessionId] === "follower") probes.push(probe(socket, sessionId, now));
+      }
+      void Promise.all(probes).then(() => this.send(sessionId, false));
+    }
+  }
+
+  private async send(sessionId: string, always: boolean): Promise<void> {
     try {
       const sockets = await this.io.in(sessionRoom(sessionId)).timeout(1000).fetchSockets();
-      let followers = 0;
-      let presenters = 0;
+      const presenterIds: string[] = [];
+      const measures: FollowerMeasure[] = [];
       for (const socket of sockets) {
-        if (socket.data.roles?.[sessionId] === "presenter") presenters++;
-        else followers++;
+        if (socket.data.roles?.[sessionId] === "presenter") presenterIds.push(socket.id);
+        else measures.push(socket.data.sync?.[sessionId] ?? { detached: false, skewMs: null, revision: null, silent: false });
       }
-      this.io.to(sessionRoom(sessionId)).emit("session:presence", { sessionId, followers, presenters });
+      if (presenterIds.length > 0) this.watched.add(sessionId);
+      else this.watched.delete(sessionId);
+      const payload = { sessionId, followers: measures.length, presenters: presenterIds.length, sync: summarize(measures, this.revisionOf(sessionId)) };
+      const key = JSON.stringify(payload);
+      if (presenterIds.length === 0 || (!always && this.lastSent.get(sessionId) === key)) return;
+      this.lastSent.set(sessionId, key);
+      this.io.to(presenterIds).emit("session:presence", payload);
     } catch {
       // Another process did not answer in time; the next change will count again.
     }
   }
+}
+
+/** Measures one follower's clock against ours (see PresenceCounter). */
+function probe(socket: ReplaySocket, sessionId: string, now: () => number): Promise<void> {
+  const sent = now();
+  return socket
+    .timeout(PROBE_TIMEOUT_MS)
+    .emitWithAck("session:probe", { sessionId, serverTime: sent })
+    .then(
+      (raw: unknown) => {
+        const measure = socket.data.sync[sessionId];
+        const answer = probeAnswerSchema.safeParse(raw);
+        if (!measure) return;
+        if (!answer.success) {
+          measure.silent = true;
+          return;
+        }
+        const received = now();
+        Object.assign(measure, {
+          detached: answer.data.detached,
+          skewMs: answer.data.serverNow - (sent + received) / 2,
+          revision: answer.data.revision,
+          silent: false,
+        });
+      },
+      () => {
+        const measure = socket.data.sync[sessionId];
+        if (measure) measure.silent = true;
+      },
+    );
+}
+
+/** Counts followers in sync, detached and lagging; skews rounded to 0.1 ms. */
+export function summarize(measures: FollowerMeasure[], revision: number | undefined): FollowerSync {
+  let inSync = 0;
+  let detached = 0;
+  let lagging = 0;
+  const skews: number[] = [];
+  for (const measure of measures) {
+    if (measure.skewMs !== null) skews.push(Math.abs(measure.skewMs));
+    if (measure.detached) detached++;
+    else if (
+      measure.silent ||
+      (measure.skewMs !== null && Math.abs(measure.skewMs) > SYNC_TOLERANCE_MS) ||
+      (measure.revision !== null && revision !== undefined && measure.revision < revision)
+    )
+      lagging++;
+    else inSync++;
+  }
+  skews.sort((a, b) => a - b);
+  const round = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms * 10) / 10);
+  const middle = skews.length / 2;
+  const median = skews.length === 0 ? undefined : skews.length % 2 ? skews[Math.floor(middle)] : (skews[middle - 1]! + skews[middle]!) / 2;
+  return { inSync, detached, lagging, maxSkewMs: round(skews.at(-1)), medianSkewMs: round(median) };
 }
 
 function refused(reason: ErrorReason, message: string): Refusal {

@@ -178,7 +178,11 @@ describe("who may do what", () => {
     await follower.join({ code: code! });
     const revision = presenter.view!.clock.revision;
 
-    await expect(follower.control({ type: "play" })).rejects.toMatchObject({ refusal: { reason: "not_presenter" } });
+    await expect(request(follower.socket, "session:control", { sessionId: follower.view!.sessionId, command: { type: "play" } })).rejects.toMatchObject({
+      refusal: { reason: "not_presenter" },
+    });
+    // The client library turns a follower's clock commands into a private view, and refuses the rest itself.
+    await expect(follower.control({ type: "pin", card: "nato", pinned: true })).rejects.toMatchObject({ refusal: { reason: "not_presenter" } });
     const impostor = await client(server.url!);
     await expect(impostor.join({ code: code! }, "x".repeat(43))).rejects.toMatchObject({ refusal: { reason: "bad_secret" } });
     const other = await client(server.url!);

@@ -5,9 +5,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { clientEvents, ErrorReason, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, serverEvents } from "../../domain/protocol";
+import { clientEvents, ErrorReason, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, serverEvents, SYNC_TOLERANCE_MS } from "../../domain/protocol";
+import { GUESS_LIMIT } from "../../server/replay/join-guard";
 import { clockStateSchema } from "../../domain/replay/clock-schema";
-import { RATE_LIMIT } from "../../server/replay/socket-server";
+import { PROBE_INTERVAL_MS, RATE_LIMIT } from "../../server/replay/socket-server";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const doc = fs.readFileSync(path.join(root, "docs/PROTOCOL.md"), "utf8");
@@ -38,6 +39,10 @@ describe("docs/PROTOCOL.md", () => {
     expect(doc).toMatch(new RegExp(`MAX_PAYLOAD_BYTES\\W+${MAX_PAYLOAD_BYTES}\\b\\**\\s*bytes`));
     expect(doc).toMatch(new RegExp(`burst\\W+${RATE_LIMIT.burst}\\b`));
     expect(doc).toMatch(new RegExp(`\\b${RATE_LIMIT.perSecond}\\**\\s+per second`));
+    expect(doc).toMatch(new RegExp(`SYNC_TOLERANCE_MS\\W+${SYNC_TOLERANCE_MS}\\**\\s*ms`));
+    expect(doc).toMatch(new RegExp(`\\*\\*${GUESS_LIMIT.burst}\\*\\* unknown codes`));
+    expect(doc).toMatch(new RegExp(`every \\*\\*${GUESS_LIMIT.refillMs / 1000} s\\*\\*`));
+    expect(doc).toMatch(new RegExp(`every ${PROBE_INTERVAL_MS / 1000} s to each follower`));
   });
 
   it("describes every field of the clock state", () => {

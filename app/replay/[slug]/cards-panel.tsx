@@ -30,7 +30,10 @@ export interface CardsPanelProps {
   /** Ids of locked cards the viewer chose to read anyway. */
   revealed: Set<string>;
   onReveal: (id: string) => void;
-  onPin: (id: string, pinned: boolean) => void;
+  /** Absent where the viewer cannot change the pins (a class's followers and projector). */
+  onPin?: (id: string, pinned: boolean) => void;
+  /** The reveal button's words ("Reveal to the class" on the console). */
+  revealLabel?: string;
   /** Closes the opened card (the parent sets openCardId to null). */
   onClose: () => void;
 }
@@ -75,6 +78,7 @@ export function CardsPanel({
   revealed,
   onReveal,
   onPin,
+  revealLabel = "Reveal",
   onClose,
 }: CardsPanelProps) {
   const pinnedSet = new Set(pinned);
@@ -135,17 +139,19 @@ export function CardsPanel({
             revealed={revealed.has(openCard.id)}
             eventZone={eventZone}
             onReveal={onReveal}
+            revealLabel={revealLabel}
           />
           <div className={styles.actions}>
-            {pinnedSet.has(openCard.id) ? (
-              <button type="button" className={styles.action} onClick={() => onPin(openCard.id, false)}>
-                Unpin
-              </button>
-            ) : (
-              <button type="button" className={styles.action} onClick={() => onPin(openCard.id, true)}>
-                Pin
-              </button>
-            )}
+            {onPin &&
+              (pinnedSet.has(openCard.id) ? (
+                <button type="button" className={styles.action} onClick={() => onPin(openCard.id, false)}>
+                  Unpin
+                </button>
+              ) : (
+                <button type="button" className={styles.action} onClick={() => onPin(openCard.id, true)}>
+                  Pin
+                </button>
+              ))}
             <button type="button" className={styles.action} onClick={close}>
               Close
             </button>
@@ -154,7 +160,7 @@ export function CardsPanel({
       )}
 
       {pinnedCards.length === 0 ? (
-        <p className={styles.empty}>No cards pinned. Pin one from the list below.</p>
+        <p className={styles.empty}>{onPin ? "No cards pinned. Pin one from the list below." : "No cards pinned."}</p>
       ) : (
         <ul className={styles.list}>
           {pinnedCards.map((card) => {
@@ -176,17 +182,20 @@ export function CardsPanel({
                     revealed={revealed.has(card.id)}
                     eventZone={eventZone}
                     onReveal={onReveal}
+                    revealLabel={revealLabel}
                   />
-                  <div className={styles.actions}>
-                    <button
-                      type="button"
-                      className={styles.action}
-                      onClick={() => onPin(card.id, false)}
-                      aria-label={`Unpin “${card.title}”`}
-                    >
-                      Unpin
-                    </button>
-                  </div>
+                  {onPin && (
+                    <div className={styles.actions}>
+                      <button
+                        type="button"
+                        className={styles.action}
+                        onClick={() => onPin(card.id, false)}
+                        aria-label={`Unpin “${card.title}”`}
+                      >
+                        Unpin
+                      </button>
+                    </div>
+                  )}
                 </article>
               </li>
             );
@@ -206,14 +215,16 @@ export function CardsPanel({
                     {card.title}
                     {isLocked && <span className={styles.later}> · written later</span>}
                   </span>
-                  <button
-                    type="button"
-                    className={styles.action}
-                    onClick={() => onPin(card.id, true)}
-                    aria-label={`Pin “${card.title}”`}
-                  >
-                    Pin
-                  </button>
+                  {onPin && (
+                    <button
+                      type="button"
+                      className={styles.action}
+                      onClick={() => onPin(card.id, true)}
+                      aria-label={`Pin “${card.title}”`}
+                    >
+                      Pin
+                    </button>
+                  )}
                 </li>
               );
             })}
@@ -232,6 +243,7 @@ function CardContent({
   revealed,
   eventZone,
   onReveal,
+  revealLabel,
 }: {
   card: FeedCard;
   titleId: string;
@@ -239,6 +251,7 @@ function CardContent({
   revealed: boolean;
   eventZone: string;
   onReveal: (id: string) => void;
+  revealLabel: string;
 }) {
   const written = formatKnownFrom(card.knownFrom, eventZone);
   return (
@@ -259,9 +272,9 @@ function CardContent({
               onReveal(card.id);
               holder?.focus();
             }}
-            aria-label={`Reveal “${card.title}”, written after this moment`}
+            aria-label={`${revealLabel} “${card.title}”, written after this moment`}
           >
-            Reveal
+            {revealLabel}
           </button>
         </p>
       ) : (

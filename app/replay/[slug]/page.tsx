@@ -2,10 +2,9 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import type { FeedDetail } from "@/domain/feed";
 import { toLiveBlogJson } from "@/domain/import/json-feed";
-import { longDate } from "@/domain/time";
 import { services } from "@/server/services";
-import keyMoments from "@/data/key-moments.json";
-import { ReplayView, type ReplayFeed } from "./replay-view";
+import { FeedHeader, toReplayFeed } from "../../feed-header";
+import { ReplayView } from "./replay-view";
 
 export const dynamic = "force-dynamic";
 
@@ -32,40 +31,13 @@ export default async function FeedPage({ params, searchParams }: Params) {
   const { slug } = await params;
   const query = await searchParams;
   const feed = await loadFeed(slug);
-  // Entries are not rendered here: the replay shows each one when its time comes.
-  const replayFeed: ReplayFeed = {
-    slug: feed.slug,
-    eventDate: feed.eventDate,
-    publishedZone: feed.publishedZone,
-    eventZone: feed.eventZone,
-    coverageStart: feed.coverageStart,
-    cards: feed.cards,
-    notes: feed.notes,
-    keyMoments: ((keyMoments as Record<string, Array<{ label: string; at: string }>>)[feed.slug] ?? []).map((moment) => ({
-      label: moment.label,
-      at: Date.parse(moment.at),
-    })),
-  };
-
+  const replayFeed = toReplayFeed(feed);
   const projector = one(query.view) === "projector";
   return (
     <main className={projector ? "page page-projector" : "page page-wide"}>
       <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd(feed) }} />
-      <header className="masthead">
-        <a className="brand" href="/">
-          Re<span className="brand-mark">live</span>
-        </a>
-        <p className="tagline">
-          {feed.outlet} · {longDate(feed.coverageStart, feed.eventZone)}
-        </p>
-      </header>
-      <h1 className="feed-title">{feed.title}</h1>
-      {feed.notes.length > 0 && (
-        <aside className="data-note" aria-label="About this data">
-          <strong>About this feed&apos;s data.</strong> {feed.notes.map((note) => note.message).join(" ")}
-        </aside>
-      )}
-      <ReplayView feed={replayFeed} t={one(query.t)} speed={one(query.speed)} play={one(query.play) === "1"} projector={projector} />
+      <FeedHeader feed={feed} />
+      <ReplayView feed={replayFeed} mode={{ kind: "solo", t: one(query.t), speed: one(query.speed), play: one(query.play) === "1" }} projector={projector} />
     </main>
   );
 }

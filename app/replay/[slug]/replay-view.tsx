@@ -1,14 +1,18 @@
 "use client";
 
 /**
- * The solo replay: a session created on demand, driven by the server's
- * clock through client/replay-client.ts. The page computes simulated time
+ * The replay as a viewer sees it: a solo session created on demand, or a
+ * class session followed, projected or presented. Driven by the server's
+ * clock through client/replay-client.ts: the page computes simulated time
  * every frame from the clock state; entries appear once it reaches them.
  */
 import { DateTime } from "luxon";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { io } from "socket.io-client";
-import { ReplayClient, RequestRefused, type ReplaySocket, type SessionView } from "@/client/replay-client";
+import { ReplayClient, request, RequestRefused, type ReplaySocket, type SessionView } from "@/client/replay-client";
+import type { FollowerSync } from "@/domain/protocol";
+import { formatJoinCode } from "@/domain/join-code";
+import { saveClass, savedClass, takeKeyFromFragment } from "../../class-sessions";
 import type { FeedCard } from "@/domain/feed";
 import type { DataNote } from "@/domain/feed-model";
 import type { Command, ProtocolEntry } from "@/domain/protocol";
@@ -23,6 +27,7 @@ import { Scrubber, type KeyMoment } from "./scrubber";
 
 export interface ReplayFeed {
   slug: string;
+  title: string;
   eventDate: string;
   publishedZone: string;
   eventZone: string;
@@ -33,13 +38,35 @@ export interface ReplayFeed {
   keyMoments: KeyMoment[];
 }
 
+/** Who is watching: a solo viewer (with the raw query parameters, validated here), or a class session's follower, projector or presenter. */
+export type ReplayMode =
+  | { kind: "solo"; t: string | undefined; speed: string | undefined; play: boolean }
+  | { kind: "session"; code: string; role: "follower" | "projector" | "presenter" };
+
+export interface Presence {
+  followers: number;
+  presenters: number;
+  sync: FollowerSync;
+}
+
+/** What the presenter console (rendered inside the view) works with. */
+export interface SessionPanelContext {
+  client: ReplayClient;
+  view: SessionView;
+  /** Simulated time shown now. */
+  sim: number;
+  presence: Presence | undefined;
+  send: (command: Command) => void;
+}
+
 interface Props {
   feed: ReplayFeed;
-  /** Raw query parameters; validated here. */
-  t: string | undefined;
-  speed: string | undefined;
-  play: boolean;
+  mode: ReplayMode;
   projector: boolean;
+  /** The class's join link, shown on the projector. */
+  joinUrl?: string;
+  joinQrSvg?: string;
+  sessionPanel?: (context: SessionPanelContext) => ReactNode;
 }
 
 const STORAGE_KEY = (slug: string) => `relive:solo:${slug}`;
@@ -60,7 +87,9 @@ function sideZones(feed: ReplayFeed): Array<{ label: string; zone: string }> {
   ];
 }
 
-export function ReplayView({ feed, t, speed, play, projector }: Props) {
+export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionPanel }: Props) {
+  const role = mode.kind === "solo" ? "solo" : mode.role;
+  const modeKey = JSON.stringify(mode);
   const clientRef = useRef<ReplayClient | null>(null);
   const [view, setView] = useState<SessionView | undefined>();
   const [sim, setSim] = useState<number | undefined>();
@@ -84,6 +113,9 @@ export function ReplayView({ feed, t, speed, play, projector }: Props) {
   /** The whole feed, fetched on the first scrubber drag, so the preview can show entries not yet sent. */
   const [allEntries, setAllEntries] = useState<ProtocolEntry[] | undefined>();
   const [listLimit, setListLimit] = useState(LIST_PAGE);
+  const [presence, setPresence] = useState<Presence | undefined>();
+  const [connected, setConnected] = useState(true);
+  const [starting, setStarting] = useState(false);
   const finder = useMemo(() => createCardMentionFinder(feed.cards), [feed.cards]);
   const arrivedAt = useRef(new Map<string, number>());
   const lastShown = useRef(0);
@@ -92,41 +124,23 @@ export function ReplayView({ feed, t, speed, play, projector }: Props) {
     const socket = io({ auth: { protocol: PROTOCOL_VERSION }, transports: ["websocket"] }) as ReplaySocket;
     const client = new ReplayClient(socket);
     clientRef.current = client;
-    const off = client.on(() => setView(client.view && { ...client.view }));
+    const off = client.on((event) => {
+      if (event.type === "presence") return setPresence({ followers: event.followers, presenters: event.presenters, sync: event.sync });
+      if (event.type === "lost") return setError(event.message);
+      setView(client.view && { ...client.view });
+    });
+    socket.on("disconnect", () => setConnected(false));
+    socket.on("connect", () => setConnected(true));
     let cancelled = false;
 
-    (async () => {
-      const saved = readSaved(feed.slug);
-      let resumed = false;
-      if (saved && t === undefined) {
-        try {
-          await client.join({ sessionId: saved.sessionId }, saved.secret);
-          resumed = true;
-        } catch {
-          // expired or unknown: start afresh
-        }
-      }
-      if (!resumed) {
-        const { secret } = await client.create(feed.slug, "solo");
-        sessionStorage.setItem(STORAGE_KEY(feed.slug), JSON.stringify({ sessionId: client.view!.sessionId, secret }));
-        const notices: string[] = [];
-        if (t !== undefined) {
-          const parsed = parseJumpTime(t, feed);
-          if (parsed.ok) await client.control({ type: "seek", to: parsed.ms });
-          else notices.push(`The link's time "${t.slice(0, 40)}" could not be read (${parsed.reason}), so the replay starts at the beginning.`);
-        }
-        if (speed !== undefined) {
-          const rate = Number(speed);
-          if (Number.isFinite(rate) && rate >= RATE_MIN && rate <= RATE_MAX) await client.control({ type: "rate", rate });
-          else notices.push(`The speed "${speed.slice(0, 20)}" is not between ${RATE_MIN} and ${RATE_MAX}, so it stays at 1×.`);
-        }
-        if (play) await client.control({ type: "play" });
-        if (notices.length > 0) setNotice(notices.join(" "));
-      }
-      if (!cancelled) setView(client.view && { ...client.view });
-    })().catch((caught: unknown) => {
-      if (!cancelled) setError(caught instanceof RequestRefused ? caught.message : "Could not reach the Relive server. Is it running?");
-    });
+    const connect = mode.kind === "solo" ? startSolo(client, feed, mode, setNotice) : joinSession(client, feed, mode);
+    connect
+      .then(() => {
+        if (!cancelled) setView(client.view && { ...client.view });
+      })
+      .catch((caught: unknown) => {
+        if (!cancelled) setError(caught instanceof RequestRefused || caught instanceof NoPresenterKey ? caught.message : "Could not reach the Relive server. Is it running?");
+      });
 
     let frame = 0;
     const loop = () => {
@@ -141,10 +155,12 @@ export function ReplayView({ feed, t, speed, play, projector }: Props) {
       client.close();
       socket.disconnect();
     };
-  }, [feed, t, speed, play]);
+    // `mode` by value: a parent may pass an equal object on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [feed, modeKey]);
 
   const send = useCallback((command: Command) => {
-    clientRef.current?.control(command).catch((caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught)));
+    clientRef.current?.control(command).catch((caught: unknown) => setNotice(caught instanceof Error ? caught.message : String(caught)));
   }, []);
 
   const client = clientRef.current;
@@ -219,6 +235,8 @@ export function ReplayView({ feed, t, speed, play, projector }: Props) {
       const state = c?.currentClock();
       const now = c?.simTime();
       if (!c || !state || now === undefined || !c.view) return;
+      // The projector follows the class: only its own screen keys work there.
+      if (role === "projector" && !["b", ".", "f", "?", "Escape"].includes(event.key)) return;
       const t = c.view.timeline;
       const act = (command: Command) => {
         event.preventDefault();
@@ -255,6 +273,8 @@ export function ReplayView({ feed, t, speed, play, projector }: Props) {
           return act({ type: "seek", to: t.end });
         case "b":
         case ".":
+          // On the console, the class's projector goes blank, not the teacher's screen.
+          if (role === "presenter") return act({ type: "blank", blanked: !c.view.settings.blanked });
           event.preventDefault();
           return setBlank((on) => !on);
         case "f":
@@ -272,7 +292,7 @@ export function ReplayView({ feed, t, speed, play, projector }: Props) {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  }, [role]);
 
   if (error) {
     return (
@@ -316,6 +336,25 @@ export function ReplayView({ feed, t, speed, play, projector }: Props) {
           {notice}
         </p>
       )}
+      {!connected && (
+        <p className="notice notice-offline" role="status" data-testid="offline">
+          Connection lost. Reconnecting… Updates will catch up by themselves.
+        </p>
+      )}
+      {role === "follower" && view && (
+        <p className={`session-banner${client?.detached ? " session-banner-detached" : ""}`} data-testid="follow-state">
+          {client?.detached ? (
+            <>
+              <span>You are reading on your own; the class goes on.</span>
+              <button type="button" className="primary" onClick={() => client.backToLive()}>
+                Back to live
+              </button>
+            </>
+          ) : (
+            <span>Following the class live · session {formatJoinCode(mode.kind === "session" ? mode.code : "")}. Your controls only move your own view.</span>
+          )}
+        </p>
+      )}
       <section className="clock-bar" aria-label="Replay clock">
         <div className="clock-main">
           <span className="clock-time" data-testid="sim-clock">
@@ -335,7 +374,7 @@ export function ReplayView({ feed, t, speed, play, projector }: Props) {
         </div>
       </section>
 
-      {view && sim !== undefined && (
+      {view && sim !== undefined && role !== "projector" && (
         <div className="scrubber-wrap">
         <Scrubber
           timeline={view.timeline}
@@ -359,7 +398,7 @@ export function ReplayView({ feed, t, speed, play, projector }: Props) {
         </div>
       )}
 
-      <section className="transport" aria-label="Controls">
+      {role !== "projector" && <section className="transport" aria-label="Controls">
         <button type="button" onClick={() => send({ type: "step", direction: -1 })} aria-label="Previous entry">
           <span aria-hidden="true">‹ </span>Previous
         </button>
@@ -429,12 +468,39 @@ export function ReplayView({ feed, t, speed, play, projector }: Props) {
         <button type="button" aria-pressed={oldestFirst} onClick={() => setOldestFirst((on) => !on)}>
           Oldest first
         </button>
+        {role === "solo" && (
+          <button
+            type="button"
+            disabled={starting || !view}
+            onClick={() => {
+              if (!client) return;
+              setStarting(true);
+              startClassSession(client, feed, sim).catch((caught: unknown) => {
+                setStarting(false);
+                setNotice(`Could not start a class session: ${caught instanceof Error ? caught.message : String(caught)}`);
+              });
+            }}
+          >
+            Start a class session
+          </button>
+        )}
         {copied && (
           <span className="copied" role="status">
             {copied}
           </span>
         )}
-      </section>
+      </section>}
+
+      {role === "presenter" && client && view && sim !== undefined && sessionPanel?.({ client, view, sim, presence, send })}
+
+      {role === "projector" && joinUrl && mode.kind === "session" && (
+        <aside className="projector-join" aria-label="Join this class">
+          {joinQrSvg && <span className="projector-qr" dangerouslySetInnerHTML={{ __html: joinQrSvg }} />}
+          <span>
+            Join at <strong>{joinUrl.replace(/^https?:\/\//, "")}</strong>
+          </span>
+        </aside>
+      )}
 
       {featured && (
         <section className="featured" aria-label="Latest update">
@@ -486,17 +552,84 @@ export function ReplayView({ feed, t, speed, play, projector }: Props) {
           sim={sim}
           eventZone={feed.eventZone}
           openCardId={openCardId}
-          revealed={revealed}
-          onReveal={(id) => setRevealed((previous) => new Set(previous).add(id))}
-          onPin={(id, pinned) => send({ type: "pin", card: id, pinned })}
+          revealed={view ? new Set([...revealed, ...view.revealedCards]) : revealed}
+          onReveal={(id) => (role === "presenter" ? send({ type: "reveal", card: id, revealed: true }) : setRevealed((previous) => new Set(previous).add(id)))}
+          onPin={role === "solo" || role === "presenter" ? (id, pinned) => send({ type: "pin", card: id, pinned }) : undefined}
+          revealLabel={role === "presenter" ? "Reveal to the class" : "Reveal"}
           onClose={() => setOpenCardId(null)}
         />
       </div>
 
-      {blank && <div className="blank-screen" data-testid="blank" onClick={() => setBlank(false)} />}
+      {(blank || (role === "projector" && view?.settings.blanked)) && <div className="blank-screen" data-testid="blank" onClick={() => setBlank(false)} />}
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>
   );
+}
+
+/** Resumes this tab's solo session for the feed, or starts one as the link asks (?t, ?speed, ?play). */
+async function startSolo(client: ReplayClient, feed: ReplayFeed, mode: Extract<ReplayMode, { kind: "solo" }>, setNotice: (notice: string) => void): Promise<void> {
+  const saved = readSaved(feed.slug);
+  if (saved && mode.t === undefined) {
+    try {
+      await client.join({ sessionId: saved.sessionId }, saved.secret);
+      return;
+    } catch {
+      // expired or unknown: start afresh
+    }
+  }
+  const { secret } = await client.create(feed.slug, "solo");
+  sessionStorage.setItem(STORAGE_KEY(feed.slug), JSON.stringify({ sessionId: client.view!.sessionId, secret }));
+  const notices: string[] = [];
+  if (mode.t !== undefined) {
+    const parsed = parseJumpTime(mode.t, feed);
+    if (parsed.ok) await client.control({ type: "seek", to: parsed.ms });
+    else notices.push(`The link's time "${mode.t.slice(0, 40)}" could not be read (${parsed.reason}), so the replay starts at the beginning.`);
+  }
+  if (mode.speed !== undefined) {
+    const rate = Number(mode.speed);
+    if (Number.isFinite(rate) && rate >= RATE_MIN && rate <= RATE_MAX) await client.control({ type: "rate", rate });
+    else notices.push(`The speed "${mode.speed.slice(0, 20)}" is not between ${RATE_MIN} and ${RATE_MAX}, so it stays at 1×.`);
+  }
+  if (mode.play) await client.control({ type: "play" });
+  if (notices.length > 0) setNotice(notices.join(" "));
+}
+
+class NoPresenterKey extends Error {}
+
+/**
+ * Joins a class session. The console needs the presenter key: from a remote
+ * link's fragment (then kept in this browser), or from this browser's storage.
+ */
+async function joinSession(client: ReplayClient, feed: ReplayFeed, mode: Extract<ReplayMode, { kind: "session" }>): Promise<void> {
+  if (mode.role !== "presenter") {
+    await client.join({ code: mode.code });
+    return;
+  }
+  const secret = takeKeyFromFragment() ?? savedClass(mode.code)?.secret;
+  if (!secret) {
+    throw new NoPresenterKey(
+      `This browser does not hold the presenter key for session ${formatJoinCode(mode.code)}. Open the console from the device that started it, or use its remote link.`,
+    );
+  }
+  const view = await client.join({ code: mode.code }, secret);
+  saveClass({ code: mode.code, sessionId: view.sessionId, secret, feedSlug: feed.slug, feedTitle: feed.title, lastUsedAt: new Date().toISOString(), expiresAt: view.expiresAt });
+}
+
+/** Creates a class session at this moment of the solo replay, remembers its key, and opens its console. */
+async function startClassSession(client: ReplayClient, feed: ReplayFeed, sim: number | undefined): Promise<void> {
+  const created = await request(client.socket, "session:create", { feed: feed.slug, kind: "shared" });
+  if (sim !== undefined) await request(client.socket, "session:control", { sessionId: created.sessionId, command: { type: "seek", to: sim } });
+  await request(client.socket, "session:leave", { sessionId: created.sessionId });
+  saveClass({
+    code: created.code!,
+    sessionId: created.sessionId,
+    secret: created.secret,
+    feedSlug: feed.slug,
+    feedTitle: feed.title,
+    lastUsedAt: new Date().toISOString(),
+    expiresAt: created.snapshot.expiresAt,
+  });
+  window.location.assign(`/s/${created.code}/control`);
 }
 
 function HelpOverlay({ onClose }: { onClose: () => void }) {

@@ -1,0 +1,48 @@
+/**
+ * What every page about one feed shares: the feed as the replay view needs
+ * it, and the masthead with the title and the data note.
+ */
+import type { FeedDetail } from "@/domain/feed";
+import { longDate } from "@/domain/time";
+import keyMoments from "@/data/key-moments.json";
+import type { ReplayFeed } from "./replay/[slug]/replay-view";
+
+export function toReplayFeed(feed: FeedDetail): ReplayFeed {
+  // Entries are not included: the replay shows each one when its time comes.
+  return {
+    slug: feed.slug,
+    title: feed.title,
+    eventDate: feed.eventDate,
+    publishedZone: feed.publishedZone,
+    eventZone: feed.eventZone,
+    coverageStart: feed.coverageStart,
+    cards: feed.cards,
+    notes: feed.notes,
+    keyMoments: ((keyMoments as Record<string, Array<{ label: string; at: string }>>)[feed.slug] ?? []).map((moment) => ({
+      label: moment.label,
+      at: Date.parse(moment.at),
+    })),
+  };
+}
+
+export function FeedHeader({ feed, context }: { feed: FeedDetail; context?: string }) {
+  return (
+    <>
+      <header className="masthead">
+        <a className="brand" href="/">
+          Re<span className="brand-mark">live</span>
+        </a>
+        <p className="tagline">
+          {feed.outlet} · {longDate(feed.coverageStart, feed.eventZone)}
+          {context && <> · {context}</>}
+        </p>
+      </header>
+      <h1 className="feed-title">{feed.title}</h1>
+      {feed.notes.length > 0 && (
+        <aside className="data-note" aria-label="About this data">
+          <strong>About this feed&apos;s data.</strong> {feed.notes.map((note) => note.message).join(" ")}
+        </aside>
+      )}
+    </>
+  );
+}

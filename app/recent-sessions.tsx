@@ -1,0 +1,55 @@
+"use client";
+
+/** The class sessions this browser presents, most recent first, with their expiry: the teacher's way back to a class. */
+import { DateTime } from "luxon";
+import { useEffect, useState } from "react";
+import { formatJoinCode } from "@/domain/join-code";
+import { forgetClass, savedClasses, type SavedClass } from "./class-sessions";
+
+export function RecentSessions() {
+  const [saved, setSaved] = useState<SavedClass[]>([]);
+  useEffect(() => setSaved(savedClasses()), []);
+  if (saved.length === 0) return null;
+  const now = DateTime.now();
+  return (
+    <section aria-labelledby="recent-title" data-testid="recent-sessions">
+      <h2 className="section-title" id="recent-title">
+        Your class sessions
+      </h2>
+      <ul className="recent-list">
+        {saved.map((session) => {
+          const expires = DateTime.fromISO(session.expiresAt);
+          const expired = expires < now;
+          return (
+            <li key={session.code} className="recent-item">
+              {expired ? (
+                <span className="recent-code">{formatJoinCode(session.code)}</span>
+              ) : (
+                <a className="recent-code" href={`/s/${session.code}/control`}>
+                  {formatJoinCode(session.code)}
+                </a>
+              )}{" "}
+              {session.feedTitle}
+              <span className="recent-meta">
+                {" "}
+                · last used {DateTime.fromISO(session.lastUsedAt).toRelative()} ·{" "}
+                {expired ? "expired" : `open until ${expires.toFormat("d LLL yyyy")}`}
+              </span>{" "}
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => {
+                  forgetClass(session.code);
+                  setSaved(savedClasses());
+                }}
+                aria-label={`Forget session ${formatJoinCode(session.code)} on this device`}
+              >
+                Forget
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

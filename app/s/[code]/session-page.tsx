@@ -1,0 +1,81 @@
+/**
+ * The three pages of a class session share this: look the code up (the
+ * custom server already did, and set the status), load the feed, and show
+ * either the session or a clear message about the code.
+ */
+import { headers } from "next/headers";
+import QRCode from "qrcode";
+import { formatJoinCode } from "@/domain/join-code";
+import { SHARED_TTL_DAYS } from "@/domain/session-ttl";
+import type { SessionLookup } from "@/server/replay/session-directory";
+import { readSessionLookup, SESSION_LOOKUP_HEADER } from "@/server/replay/session-pages";
+import { services } from "@/server/services";
+import { FeedHeader, toReplayFeed } from "../../feed-header";
+import { JoinForm } from "../../join-form";
+import { SessionView, type SessionRole } from "./session-view";
+
+export type CodeParams = { params: Promise<{ code: string }> };
+
+export async function lookupCode(code: string): Promise<SessionLookup> {
+  const request = await headers();
+  return readSessionLookup(request.get(SESSION_LOOKUP_HEADER)) ?? services().sessions.lookup(code, "page");
+}
+
+export async function sessionTitle({ params }: CodeParams): Promise<{ title: string }> {
+  const { code } = await params;
+  const lookup = await lookupCode(code);
+  return { title: lookup.status === "found" ? `Class session ${formatJoinCode(lookup.code)}` : "Class session not found" };
+}
+
+export async function SessionPage({ params, role }: CodeParams & { role: SessionRole }) {
+  const { code } = await params;
+  const lookup = await lookupCode(code);
+  const feed = lookup.status === "found" ? await services().feeds.get(lookup.feedSlug) : undefined;
+  if (lookup.status !== "found" || !feed) return <SessionProblem lookup={lookup} />;
+
+  const host = (await headers()).get("host") ?? "localhost";
+  const joinUrl = `http://${host}/s/${formatJoinCode(lookup.code)}`;
+  const joinQrSvg = role === "follower" ? undefined : await QRCode.toString(joinUrl, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
+  const projector = role === "projector";
+  return (
+    <main className={projector ? "page page-projector" : "page page-wide"}>
+      <FeedHeader feed={feed} context={`Class session ${formatJoinCode(lookup.code)}`} />
+      <SessionView feed={toReplayFeed(feed)} code={lookup.code} role={role} joinUrl={joinUrl} joinQrSvg={joinQrSvg} />
+    </main>
+  );
+}
+
+function SessionProblem({ lookup }: { lookup: Exclude<SessionLookup, { status: "found" }> | Extract<SessionLookup, { status: "found" }> }) {
+  let message: string;
+  switch (lookup.status) {
+    case "invalid":
+      message = "That is not a class session code. Codes have six letters and digits, like ABC-234.";
+      break;
+    case "unknown":
+      message = `No class session has the code ${formatJoinCode(lookup.code)}. Check the code with your teacher: it is shown on the projector.`;
+      break;
+    case "expired":
+      message = `The class session ${formatJoinCode(lookup.code)} has expired: sessions end after ${SHARED_TTL_DAYS} days without use. Ask your teacher for a new code.`;
+      break;
+    case "rate_limited":
+      message = `Too many codes that do not exist were tried from this device. Wait ${lookup.retryAfterSeconds} seconds, then try again.`;
+      break;
+    case "found":
+      message = "This session's feed is no longer in the library.";
+      break;
+  }
+  return (
+    <main className="page">
+      <header className="masthead">
+        <a className="brand" href="/">
+          Re<span className="brand-mark">live</span>
+        </a>
+      </header>
+      <h1 className="feed-title">Join a class session</h1>
+      <p className="notice notice-error" role="alert" data-testid="session-problem">
+        {message}
+      </p>
+      <JoinForm />
+    </main>
+  );
+}

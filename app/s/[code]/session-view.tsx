@@ -1,0 +1,34 @@
+"use client";
+
+/** A class session's page in the browser: the replay view in the role the URL gives, with the console for the presenter. */
+import { useCallback, useMemo } from "react";
+import { ReplayView, type ReplayFeed, type ReplayMode, type SessionPanelContext } from "../../replay/[slug]/replay-view";
+import { ConsolePanel } from "./console-panel";
+
+export type SessionRole = "follower" | "projector" | "presenter";
+
+interface Props {
+  feed: ReplayFeed;
+  code: string;
+  role: SessionRole;
+  joinUrl: string;
+  joinQrSvg: string | undefined;
+}
+
+export function SessionView({ feed, code, role, joinUrl, joinQrSvg }: Props) {
+  const mode = useMemo<ReplayMode>(() => ({ kind: "session", code, role }), [code, role]);
+  const panel = useCallback(
+    (context: SessionPanelContext) => <ConsolePanel {...context} feed={feed} code={code} joinUrl={joinUrl} joinQrSvg={joinQrSvg} />,
+    [feed, code, joinUrl, joinQrSvg],
+  );
+  return (
+    <ReplayView
+      feed={feed}
+      mode={mode}
+      projector={role === "projector"}
+      joinUrl={joinUrl}
+      joinQrSvg={joinQrSvg}
+      sessionPanel={role === "presenter" ? panel : undefined}
+    />
+  );
+}

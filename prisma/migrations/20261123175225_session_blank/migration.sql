@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "replay_session" ADD COLUMN     "blanked" BOOLEAN NOT NULL DEFAULT false;
