@@ -14,6 +14,7 @@ import { ConfigError } from "./errors";
 import { FeedRepository } from "./feeds/feed-repository";
 import { seedDatabase } from "./feeds/seed";
 import { handleApi, isApiRequest, sendJson, type ApiContext } from "./http/api";
+import { applySecurityHeaders, bodyTooLarge, malformedPath, MAX_REQUEST_BODY_BYTES, originAllowed } from "./http/security";
 import { startReplay } from "./replay";
 import type { ReplayServer } from "./replay/socket-server";
 import { prepareSessionPage } from "./replay/session-pages";
@@ -83,6 +84,11 @@ export async function startServer(env: Env, log: (line: string) => void = consol
       // Larger messages close the connection; handlers refuse anything over MAX_PAYLOAD_BYTES.
       maxHttpBufferSize: 16 * 1024,
       perMessageDeflate: false,
+      // Cross-site WebSocket hijacking: a page on another site may not open a socket here.
+      allowRequest: (req, callback) => {
+        const allowed = originAllowed(req.headers.origin, req.headers.host, env.RELIVE_ALLOWED_ORIGINS);
+        callback(allowed ? null : "Origin not allowed", allowed);
+      },
     });
     const replay = startReplay(io, { db, feeds, databaseUrl: database.url });
     provideServices({ feeds, sessions: replay.sessions });
@@ -98,8 +104,21 @@ export async function startServer(env: Env, log: (line: string) => void = consol
     httpServer.on("upgrade", (req, socket, head) => {
       if (!req.url?.startsWith("/socket.io/")) void nextUpgrade(req, socket, head);
     });
+    const dev = env.NODE_ENV === "development";
     handleRequest = (req, res) => {
-      const handled = isApiRequest(req.url)
+      const isApi = isApiRequest(req.url);
+      applySecurityHeaders(req, res, isApi ? "api" : "page", dev);
+      if (bodyTooLarge(req)) {
+        res.setHeader("Connection", "close");
+        return sendJson(res, 413, { error: "too_large", message: `Request bodies are limited to ${MAX_REQUEST_BODY_BYTES} bytes` });
+      }
+      if (malformedPath(req.url)) return sendJson(res, 400, { error: "bad_url", message: "That address has a broken %-escape" });
+      // Pages only show things (Relive has no server actions): a POST to a page is refused, not rendered.
+      if (!isApi && req.method !== "GET" && req.method !== "HEAD") {
+        res.setHeader("Allow", "GET, HEAD");
+        return sendJson(res, 405, { error: "method_not_allowed", message: `${req.method} is not supported here` });
+      }
+      const handled = isApi
         ? handleApi(req, res, api)
         : prepareSessionPage(req, res, replay.sessions, req.socket.remoteAddress ?? "unknown").then(() => nextHandler(req, res));
       handled.catch((error: unknown) => {

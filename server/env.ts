@@ -17,6 +17,28 @@ const postgresUrl = z
     }
   }, "must be a postgres:// or postgresql:// URL with a host");
 
+/** Comma-separated origins such as `https://class.example.org`; each must be a bare http(s) origin. */
+const originList = z
+  .string()
+  .default("")
+  .transform((value, context) => {
+    const origins: string[] = [];
+    for (const item of value.split(",").map((part) => part.trim()).filter(Boolean)) {
+      let url: URL | undefined;
+      try {
+        url = new URL(item);
+      } catch {
+        url = undefined;
+      }
+      if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== item.replace(/\/$/, "").toLowerCase()) {
+        context.addIssue({ code: "custom", message: `"${item.slice(0, 100)}" is not an origin like https://example.org or http://10.0.0.5:3000` });
+        return z.NEVER;
+      }
+      origins.push(url.origin);
+    }
+    return origins;
+  });
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -34,6 +56,12 @@ const schema = z.object({
     .enum(["0", "1", "true", "false"])
     .default("0")
     .transform((value) => value === "1" || value === "true"),
+  /**
+   * Other sites whose pages may open a socket to this server. The server's
+   * own origin (the request's Host) is always allowed, and so are programs
+   * that send no Origin header.
+   */
+  RELIVE_ALLOWED_ORIGINS: originList,
 });
 
 export type Env = z.infer<typeof schema>;

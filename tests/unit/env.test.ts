@@ -37,6 +37,21 @@ describe("readEnv", () => {
     }
   });
 
+  it("reads RELIVE_ALLOWED_ORIGINS as a list of bare origins, empty by default", () => {
+    expect(readEnv({}).RELIVE_ALLOWED_ORIGINS).toEqual([]);
+    expect(readEnv({ RELIVE_ALLOWED_ORIGINS: " https://class.example.org, http://10.0.0.5:3000/ ," }).RELIVE_ALLOWED_ORIGINS).toEqual([
+      "https://class.example.org",
+      "http://10.0.0.5:3000",
+    ]);
+  });
+
+  it.each(["*", "class.example.org", "https://class.example.org/path", "ftp://x.example"])(
+    "rejects the allowed origin %j with a ConfigError",
+    (origin) => {
+      expect(() => readEnv({ RELIVE_ALLOWED_ORIGINS: origin })).toThrow(/RELIVE_ALLOWED_ORIGINS .*is not an origin/);
+    },
+  );
+
   it("makes a relative RELIVE_DATA_DIR absolute", () => {
     expect(readEnv({ RELIVE_DATA_DIR: "tmp/data" }).RELIVE_DATA_DIR).toBe(path.resolve("tmp/data"));
   });
