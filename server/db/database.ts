@@ -104,5 +104,8 @@ export function describeDbError(error: unknown): string {
 }
 
 export function createPrismaClient(url: string): Db {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+  // A database that stops answering (a frozen host, a dropped route) must not
+  // hold a request forever: connecting gives up after 5 s, and the request is
+  // refused as unavailable.
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 }) });
 }

@@ -63,6 +63,10 @@ export class EmbeddedPostgres {
   private exited: Promise<void> | undefined;
   private port = 0;
   private credentials: Credentials | undefined;
+  /** Set by stop(): an exit after this is ours, not a crash to recover from. */
+  private stopping = false;
+  /** The restart loop after an unexpected exit, while it runs. */
+  private restarting: Promise<void> | undefined;
 
   constructor(private readonly options: EmbeddedPostgresOptions) {
     this.clusterDir = path.join(options.dataDir, "postgres");
@@ -110,9 +114,48 @@ export class EmbeddedPostgres {
     this.credentials = JSON.parse(await fsp.readFile(this.credentialsFile, "utf8")) as Credentials;
     await this.recoverStaleLock();
     this.port = this.options.port || (await freePort());
+    this.stopping = false;
     await this.spawnServer(binaries, owner);
     await this.ensureDatabase();
+    this.superviseCrashes(binaries, owner);
     return this.url;
+  }
+
+  /**
+   * PostgreSQL is a child we own, so when it dies (the OOM killer, a stray
+   * kill, a crash) nobody else will start it again: we do, on the same port,
+   * so that the server's connection pools find it where they left it. Until
+   * then the server keeps running on what it holds in memory, and refuses
+   * what needs the database with `unavailable`. Tries again every few
+   * seconds for as long as it takes (the port may be taken meanwhile).
+   */
+  private superviseCrashes(binaries: Binaries, owner: Owner | undefined): void {
+    const watch = (exited: Promise<void> | undefined) =>
+      void exited?.then(() => {
+        if (this.stopping || this.restarting) return;
+        this.restarting = this.restartUntilUp(binaries, owner).finally(() => {
+          this.restarting = undefined;
+          if (!this.stopping) watch(this.exited);
+        });
+      });
+    watch(this.exited);
+  }
+
+  private async restartUntilUp(binaries: Binaries, owner: Owner | undefined): Promise<void> {
+    this.options.log?.(`Embedded PostgreSQL stopped unexpectedly: ${await this.lastLogError()}; restarting it`);
+    for (let attempt = 1; !this.stopping; attempt++) {
+      await delay(Math.min(1000 * attempt, 5000));
+      if (this.stopping) return;
+      try {
+        await this.recoverStaleLock();
+        await this.spawnServer(binaries, owner);
+        if (this.stopping) return;
+        this.options.log?.(`Embedded PostgreSQL is back (attempt ${attempt})`);
+        return;
+      } catch (error) {
+        this.options.log?.(`Embedded PostgreSQL did not restart (attempt ${attempt}): ${(error as Error).message}`);
+      }
+    }
   }
 
   /**
@@ -134,6 +177,8 @@ export class EmbeddedPostgres {
 
   /** Fast shutdown (SIGINT), then immediate (SIGQUIT) if it takes too long. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    await this.restarting;
     const child = this.process;
     if (!child || !this.exited) return;
     child.kill("SIGINT");
@@ -247,7 +292,9 @@ export class EmbeddedPostgres {
       }
       if (await this.canConnect("postgres")) return;
       if (Date.now() > deadline) {
-        await this.stop();
+        child.kill("SIGQUIT");
+        await this.exited;
+        this.process = undefined;
         throw new ConfigError(`Embedded PostgreSQL did not accept connections within 30 s; see ${this.logFile}`);
       }
       await delay(50);

@@ -26,7 +26,9 @@ export interface ReplayEngine {
 }
 
 export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepository; databaseUrl: string }): ReplayEngine {
-  const adapterPool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
+  // Gives up connecting after 5 s: a database that accepts but never answers
+  // must not leave the adapter waiting forever.
+  const adapterPool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, connectionTimeoutMillis: 5000 });
   adapterPool.on("error", (error) => console.error("relive: socket.io adapter database error:", error.message));
   // A connection the adapter holds when the database goes away must not
   // become an uncaught exception; the adapter reconnects by itself.
