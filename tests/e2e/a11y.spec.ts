@@ -69,3 +69,28 @@ test("respects prefers-reduced-motion", async ({ browser }) => {
   expect(await fresh.evaluate((node) => getComputedStyle(node).animationName)).toBe("none");
   await context.close();
 });
+
+test("the class session pages (console, projector, follower, a bad code) have no serious or critical violation", async ({ page, browser }) => {
+  await page.goto("/replay/sputnik-helsinki-2018?t=15:30");
+  await page.getByRole("button", { name: "Start a class session" }).click();
+  await page.waitForURL(/\/control$/);
+  await page.getByTestId("next-entry").waitFor();
+  await page.getByRole("button", { name: "Control from another device…" }).click();
+  await page.getByTestId("remote").waitFor();
+  expect(await seriousViolations(page)).toEqual([]);
+  const code = /\/s\/([A-Z0-9]{6})\//.exec(page.url())![1]!;
+  const other = await browser.newContext();
+  try {
+    const student = await other.newPage();
+    for (const path of [`/s/${code}`, `/s/${code}/present`]) {
+      await student.goto(path);
+      await student.locator(".entry").first().waitFor();
+      expect(await seriousViolations(student), path).toEqual([]);
+    }
+    await student.goto("/s/ZZZ-ZZZ");
+    await student.getByTestId("session-problem").waitFor();
+    expect(await seriousViolations(student)).toEqual([]);
+  } finally {
+    await other.close();
+  }
+});

@@ -131,6 +131,10 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
     });
     socket.on("disconnect", () => setConnected(false));
     socket.on("connect", () => setConnected(true));
+    // The browser knows at once when the network goes; socket.io would wait for a missed heartbeat.
+    // Closing the transport makes it reconnect (and rejoin) by itself once the network is back.
+    const onOffline = () => socket.io.engine?.close();
+    window.addEventListener("offline", onOffline);
     let cancelled = false;
 
     const connect = mode.kind === "solo" ? startSolo(client, feed, mode, setNotice) : joinSession(client, feed, mode);
@@ -150,6 +154,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
     frame = requestAnimationFrame(loop);
     return () => {
       cancelled = true;
+      window.removeEventListener("offline", onOffline);
       cancelAnimationFrame(frame);
       off();
       client.close();
@@ -372,6 +377,14 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
           <span data-testid="elapsed">{shownAt === undefined ? "" : elapsed(shownAt - start)}</span>
           <span data-testid="play-state">{current ? `${current.playing ? "Playing" : "Paused"} · ${formatRate(current.rate)}` : "Connecting…"}</span>
         </div>
+        {role === "projector" && joinUrl && (
+          <aside className="projector-join" aria-label="Join this class" data-testid="projector-join">
+            {joinQrSvg && <span className="projector-qr" dangerouslySetInnerHTML={{ __html: joinQrSvg }} />}
+            <span>
+              Join at <strong>{joinUrl.replace(/^https?:\/\//, "")}</strong>
+            </span>
+          </aside>
+        )}
       </section>
 
       {view && sim !== undefined && role !== "projector" && (
@@ -493,14 +506,6 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
 
       {role === "presenter" && client && view && sim !== undefined && sessionPanel?.({ client, view, sim, presence, send })}
 
-      {role === "projector" && joinUrl && mode.kind === "session" && (
-        <aside className="projector-join" aria-label="Join this class">
-          {joinQrSvg && <span className="projector-qr" dangerouslySetInnerHTML={{ __html: joinQrSvg }} />}
-          <span>
-            Join at <strong>{joinUrl.replace(/^https?:\/\//, "")}</strong>
-          </span>
-        </aside>
-      )}
 
       {featured && (
         <section className="featured" aria-label="Latest update">

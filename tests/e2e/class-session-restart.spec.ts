@@ -1,0 +1,100 @@
+/**
+ * The server dies mid-lesson (SIGKILL) and comes back: every screen of the
+ * class reconnects by itself and shows the session where it should be.
+ * Runs its own server process, on the test PostgreSQL of the main one.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { EmbeddedPostgres } from "../../server/db/embedded-postgres";
+
+const mainPort = Number(process.env.RELIVE_E2E_PORT ?? 3197);
+const port = mainPort + 1;
+const base = `http://localhost:${port}`;
+const root = path.resolve(import.meta.dirname, "../..");
+
+async function startServer(databaseUrl: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATABASE_URL: databaseUrl, RELIVE_SKIP_SEED: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("ready on")) resolve();
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`server exited (${code}) before it was ready:\n${output}`)));
+  });
+  return child;
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGKILL");
+  });
+}
+
+const contexts: BrowserContext[] = [];
+async function open(browser: Browser, url: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(url);
+  return page;
+}
+
+test("the server is killed mid-session and restarted: every screen recovers by itself", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const databaseUrl = await EmbeddedPostgres.runningUrl(path.join(os.tmpdir(), `relive-e2e-${mainPort}`));
+  expect(databaseUrl, "the main test server's PostgreSQL").toBeDefined();
+  let server = await startServer(databaseUrl!);
+  try {
+    const console = await open(browser, `${base}/replay/sputnik-helsinki-2018?t=15:00`, { width: 1440, height: 1000 });
+    await expect(console.getByTestId("sim-clock")).toHaveText("18:00:00");
+    await console.getByRole("button", { name: "Start a class session" }).click();
+    await console.waitForURL(/\/control$/);
+    const code = /\/s\/([A-Z0-9]{6})\/control/.exec(console.url())![1]!;
+    const projector = await open(browser, `${base}/s/${code}/present`, { width: 1920, height: 1080 });
+    const follower = await open(browser, `${base}/s/${code}`);
+    const screens = [console, projector, follower];
+    await console.getByText(/More cards/).click();
+    await console.getByRole("button", { name: /^Pin “Syria/ }).click();
+    await console.getByRole("button", { name: "10×" }).click();
+    await console.getByRole("button", { name: "Play" }).click();
+    for (const page of screens) await expect(page.getByTestId("play-state")).toHaveText("Playing · 10×");
+
+    await kill(server);
+    for (const page of screens) await expect(page.getByTestId("offline")).toBeVisible();
+    // The clocks keep running on every screen while the server is away.
+    const during = await follower.getByTestId("sim-clock").textContent();
+    await expect(follower.getByTestId("sim-clock")).not.toHaveText(during!);
+    server = await startServer(databaseUrl!);
+
+    for (const page of screens) await expect(page.getByTestId("offline")).toHaveCount(0, { timeout: 20_000 });
+    // Still playing, pins kept; the presenter can still control it.
+    for (const page of screens) {
+      await expect(page.getByTestId("play-state")).toHaveText("Playing · 10×");
+      await expect(page.locator('aside[aria-label="Context cards"] article[data-card="syria"]')).toBeVisible();
+    }
+    await console.getByRole("button", { name: "Pause" }).click();
+    await expect(console.getByTestId("play-state")).toHaveText("Paused · 10×");
+    const clock = (await console.getByTestId("sim-clock").textContent())!;
+    expect(clock > "18:00:00").toBe(true);
+    const count = await console.locator(".entry").count();
+    for (const page of [projector, follower]) {
+      await expect(page.getByTestId("play-state")).toHaveText("Paused · 10×");
+      await expect(page.getByTestId("sim-clock")).toHaveText(clock);
+      await expect(page.locator(".entry")).toHaveCount(count);
+    }
+  } finally {
+    for (const context of contexts.splice(0)) await context.close();
+    await kill(server);
+  }
+});
