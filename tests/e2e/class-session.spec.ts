@@ -6,6 +6,8 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 
 const FEED = "/replay/sputnik-helsinki-2018";
+// Several browsers at once on two cores: give each test room.
+test.describe.configure({ timeout: 90_000 });
 
 const contexts: BrowserContext[] = [];
 test.afterEach(async () => {
@@ -68,6 +70,12 @@ test("presenter, projector and two followers (one on a phone) stay in step after
   // Followers see the class's pins but cannot change them.
   await expect(follower.getByRole("button", { name: /^Unpin/ })).toHaveCount(0);
 
+  // A pinned card written after this moment is locked everywhere, until the console reveals it to the class.
+  const inf = (page: Page) => page.locator('aside[aria-label="Context cards"] article[data-card="inf-treaty"]');
+  for (const page of screens) await expect(inf(page)).toHaveAttribute("data-locked", "true");
+  await console.getByRole("button", { name: /^Reveal to the class “The INF Treaty/ }).click();
+  for (const page of [console, ...screens]) await expect(inf(page)).toContainText("revealed early");
+
   await console.getByRole("button", { name: "600×" }).click();
   await console.getByRole("button", { name: "Play" }).click();
   await expect(projector.getByTestId("play-state")).toHaveText("Playing · 600×");
@@ -75,6 +83,11 @@ test("presenter, projector and two followers (one on a phone) stay in step after
   await console.getByRole("button", { name: "Pause" }).click();
   for (const page of [console, ...screens]) await expect(page.getByTestId("play-state")).toHaveText("Paused · 600×");
   await expectInStep(console, screens);
+
+  // A student joining late starts at the class's moment, with everything published so far.
+  const late = await open(browser, `/s/${code}`, { width: 390, height: 844 }, true);
+  await expectInStep(console, [late]);
+  await expect(late.locator('aside[aria-label="Context cards"] article[data-card="syria"]')).toBeVisible();
 
   // The blank key on the console blanks the projector, not the followers.
   await console.keyboard.press("b");
