@@ -93,7 +93,12 @@ export async function startServer(env: Env, log: (line: string) => void = consol
     const replay = startReplay(io, { db, feeds, databaseUrl: database.url });
     provideServices({ feeds, sessions: replay.sessions });
     disposers.push(() => provideServices(undefined));
+    // Once shutdown starts, every response says "Connection: close": a
+    // keep-alive client finishes the request it has in flight, then goes,
+    // instead of being cut off with the next one when the grace time ends.
+    let draining = false;
     disposers.push(async () => {
+      draining = true;
       // Not io.close(): that would also close the HTTP server, which is the next step's job.
       io.disconnectSockets(true);
       io.engine.close();
@@ -108,6 +113,7 @@ export async function startServer(env: Env, log: (line: string) => void = consol
     handleRequest = (req, res) => {
       const isApi = isApiRequest(req.url);
       applySecurityHeaders(req, res, isApi ? "api" : "page", dev);
+      if (draining) res.setHeader("Connection", "close");
       if (bodyTooLarge(req)) {
         res.setHeader("Connection", "close");
         return sendJson(res, 413, { error: "too_large", message: `Request bodies are limited to ${MAX_REQUEST_BODY_BYTES} bytes` });
