@@ -28,6 +28,20 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          name: "chaos",
+          include: ["tests/chaos/**/*.test.ts"],
+          environment: "node",
+          // The same throwaway PostgreSQL cluster as the integration tests.
+          globalSetup: [path.join(root, "tests/integration/global-setup.ts")],
+          // Faults are timed against real servers on two cores: one file at a time.
+          fileParallelism: false,
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -5,7 +5,8 @@
  *   2. types     tsc --noEmit over the whole project
  *   3. unit      vitest, pure code
  *   4. integration  vitest, real servers against a real PostgreSQL
- *   5. browser   Playwright in Chromium against the real server
+ *   5. chaos     faults, hostile input and attacks (scripts/chaos.ts, about 4 minutes)
+ *   6. browser   Playwright in Chromium against the real server
  *
  * Each suite prints its own report; the last line sums them up.
  */
@@ -59,6 +60,13 @@ async function playwright(): Promise<Counts> {
   return code === 0 || counts.failed > 0 ? counts : { ...counts, failed: counts.failed + 1 };
 }
 
+async function chaos(): Promise<Counts> {
+  const report = path.join(reports, "chaos.json");
+  const code = await run(process.execPath, ["--import", "tsx", "scripts/chaos.ts", "--counts", report]);
+  const counts = readJson(report, (json: Counts) => json);
+  return code === 0 || counts.failed > 0 ? counts : { ...counts, failed: counts.failed + 1 };
+}
+
 function readJson<T>(file: string, pick: (json: T) => Counts): Counts {
   try {
     return pick(JSON.parse(fs.readFileSync(file, "utf8")) as T);
@@ -86,6 +94,8 @@ try {
   results.push(["unit", await vitest("unit")]);
   heading("integration (real PostgreSQL)");
   results.push(["integration", await vitest("integration")]);
+  heading("chaos (faults, hostile input, attacks)");
+  results.push(["chaos", await chaos()]);
   heading("browser (Playwright, Chromium)");
   results.push(["browser", await playwright()]);
 } catch (error) {
@@ -101,6 +111,6 @@ for (const [name, counts] of results) {
   console.log(`${name.padEnd(12)} ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ""}`);
 }
 const total = results.reduce((sum, [, c]) => ({ passed: sum.passed + c.passed, failed: sum.failed + c.failed, skipped: 0 }), { passed: 0, failed: 0, skipped: 0 });
-if (total.failed > 0 || results.length < 3) exitCode = 1;
+if (total.failed > 0 || results.length < 4) exitCode = 1;
 console.log(`${total.passed} passed, ${total.failed} failed`);
 process.exit(exitCode);

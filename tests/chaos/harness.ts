@@ -1,0 +1,270 @@
+/**
+ * What the chaos tests share: real servers (from the integration helpers),
+ * followers that check their own stream, a TCP proxy that cuts real
+ * connections, direct reads of the database, and the counts that
+ * `npm run test:chaos` sums up.
+ */
+import fs from "node:fs";
+import net from "node:net";
+import { io, type Socket } from "socket.io-client";
+import { ReplayClient, type ReplaySocket } from "../../client/replay-client";
+import { PROTOCOL_VERSION, type ProtocolEntry } from "../../domain/protocol";
+import { EmbeddedPostgres } from "../../server/db/embedded-postgres";
+import { withClient } from "../integration/helpers";
+
+export { createTestDatabase, delay, processesMentioning, projectRoot, runFileCleanups, spawnServer, tempDataDir, unusedPort, withClient } from "../integration/helpers";
+export type { ServerProcess } from "../integration/helpers";
+
+export const FEED = "sputnik-helsinki-2018";
+
+/** The long variants (a 5-minute network cut, two 30 s database outages) run with RELIVE_CHAOS_FULL=1. */
+export const FULL = process.env.RELIVE_CHAOS_FULL === "1";
+
+// ---------------------------------------------------------------------------
+// Counts for the summary
+
+export interface ChaosCounts {
+  faultsSurvived: number;
+  messagesFuzzed: number;
+  attacksRefused: number;
+  entriesLost: number;
+  sessionsLost: number;
+}
+
+/** Appends counts to the file the runner (scripts/chaos.ts) names; a no-op outside it. */
+export function record(counts: Partial<ChaosCounts>): void {
+  const file = process.env.RELIVE_CHAOS_STATS;
+  if (file) fs.appendFileSync(file, `${JSON.stringify(counts)}\n`);
+}
+
+// ---------------------------------------------------------------------------
+// Clients
+
+const sockets = new Set<Socket>();
+
+export interface ConnectOptions {
+  protocol?: number;
+  extraHeaders?: Record<string, string>;
+  /** Reconnection delay in ms (socket.io's default is 1 s, randomised). */
+  reconnectionDelay?: number;
+  transports?: Array<"websocket" | "polling">;
+}
+
+export function connect(url: string, options: ConnectOptions = {}): ReplaySocket {
+  const socket = io(url, {
+    auth: { protocol: options.protocol ?? PROTOCOL_VERSION },
+    transports: options.transports ?? ["websocket"],
+    reconnectionDelay: options.reconnectionDelay ?? 200,
+    reconnectionDelayMax: Math.max(options.reconnectionDelay ?? 200, 1000),
+    extraHeaders: options.extraHeaders,
+    forceNew: true,
+  });
+  sockets.add(socket);
+  return socket as ReplaySocket;
+}
+
+export function closeAllSockets(): void {
+  for (const socket of sockets) socket.disconnect();
+  sockets.clear();
+}
+
+export async function replayClient(url: string, options: ConnectOptions = {}): Promise<ReplayClient> {
+  const client = new ReplayClient(connect(url, options));
+  await client.sync.sync();
+  return client;
+}
+
+export function connected(replaySocket: Socket | ReplaySocket): Promise<void> {
+  const socket = replaySocket as Socket;
+  if (socket.connected) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", (error: Error) => reject(error));
+  });
+}
+
+/**
+ * Watches a follower's raw stream, message by message, across reconnects:
+ * every `session:entries` must continue exactly from what the client holds
+ * (or be a duplicate the client ignores, which is counted). What the client
+ * ends up holding is checked against the feed with `lostAgainst`.
+ */
+export function watchStream(client: ReplayClient) {
+  const duplicates: string[] = [];
+  const seen = new Map<number, string>();
+  client.socket.on("session:entries", ({ from, to }) => {
+    const held = client.view?.entries.length ?? 0;
+    if (to <= held) duplicates.push(`entries ${from}..${to} while holding ${held}`);
+  });
+  client.on((event) => {
+    if (event.type === "entries" || event.type === "state" || event.type === "resynced") {
+      event.view.entries.forEach((entry, index) => seen.set(index, entry.id));
+    }
+  });
+  return {
+    duplicates,
+    /** Entries the client should hold (feed prefix of `expected`) but does not, or holds wrongly. */
+    lostAgainst(feed: ProtocolEntry[], expected: number): number {
+      const ids = client.view?.entries.map((entry) => entry.id) ?? [];
+      let lost = Math.max(0, expected - ids.length);
+      for (let index = 0; index < Math.min(ids.length, expected); index++) if (ids[index] !== feed[index]!.id) lost++;
+      return lost;
+    },
+    /** Entries held twice (the same id at two places). */
+    doubled(): number {
+      const ids = client.view?.entries.map((entry) => entry.id) ?? [];
+      return ids.length - new Set(ids).size;
+    },
+  };
+}
+
+export async function feedEntries(url: string): Promise<ProtocolEntry[]> {
+  const response = await fetch(`${url}/api/feeds/${FEED}`);
+  return ((await response.json()) as { entries: ProtocolEntry[] }).entries;
+}
+
+// ---------------------------------------------------------------------------
+// The database behind a server
+
+export async function embeddedUrl(dataDir: string): Promise<string> {
+  const url = await EmbeddedPostgres.runningUrl(dataDir);
+  if (!url) throw new Error(`No embedded PostgreSQL running in ${dataDir}`);
+  return url;
+}
+
+export interface SessionRow {
+  id: string;
+  kind: string;
+  code: string | null;
+  secretHash: string;
+  playing: boolean;
+  rate: number;
+  simAtAnchor: number;
+  serverTimeAtAnchor: number;
+  revision: number;
+  idleLimitMs: number | null;
+  stopAt: number | null;
+  pauseOn: string;
+  markedEntryKeys: string[];
+  pinnedCards: string[];
+  revealedCards: string[];
+  [column: string]: unknown;
+}
+
+export async function sessionRow(databaseUrl: string, sessionId: string): Promise<SessionRow | undefined> {
+  return withClient(databaseUrl, async (client) => (await client.query(`SELECT * FROM replay_session WHERE id = $1`, [sessionId])).rows[0]);
+}
+
+/** The session's state as the database holds it, without bookkeeping columns (activity times). */
+export function stateOf(row: SessionRow): Record<string, unknown> {
+  const { lastActiveAt: _lastActive, expiresAt: _expires, createdAt: _created, ...state } = row;
+  return state;
+}
+
+// ---------------------------------------------------------------------------
+// Processes
+
+/** Resident memory of a process, in MiB. */
+export function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+// ---------------------------------------------------------------------------
+// A TCP proxy that can cut real connections
+
+/**
+ * Forwards a local port to the server. `cut("reset")` destroys every
+ * connection (both ends see it close at once) and refuses new ones.
+ * `cut("silent")` stops forwarding but keeps connections open, as a dead
+ * Wi-Fi does: each end notices only through its own heartbeats, and a close
+ * by one end does not reach the other. New connections are accepted and left
+ * silent. `restore()` forwards again what is still open (TCP would deliver
+ * what was sent meanwhile) and closes what either end gave up on.
+ */
+export class TcpProxy {
+  private readonly server: net.Server;
+  private readonly pairs = new Set<Pair>();
+  private mode: "open" | "reset" | "silent" = "open";
+  port = 0;
+
+  constructor(private readonly target: { host: string; port: number }) {
+    this.server = net.createServer((client) => this.accept(client));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get connections(): number {
+    return this.pairs.size;
+  }
+
+  async listen(port = 0): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(port, "127.0.0.1", resolve));
+    this.port = (this.server.address() as net.AddressInfo).port;
+  }
+
+  cut(mode: "reset" | "silent"): void {
+    this.mode = mode;
+    for (const pair of this.pairs) {
+      if (mode === "reset") this.drop(pair, true);
+      else halt(pair);
+    }
+  }
+
+  restore(): void {
+    this.mode = "open";
+    for (const pair of this.pairs) {
+      if (pair.client.destroyed || pair.upstream.destroyed) this.drop(pair, true);
+      else flow(pair);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const pair of this.pairs) this.drop(pair, false);
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(client: net.Socket): void {
+    if (this.mode === "reset") {
+      client.resetAndDestroy();
+      return;
+    }
+    const pair: Pair = { client, upstream: net.connect(this.target.port, this.target.host) };
+    this.pairs.add(pair);
+    for (const end of [pair.client, pair.upstream]) {
+      end.on("error", () => undefined);
+      end.on("close", () => {
+        // Through a silent cut, a close stays on its side until restore().
+        if (this.mode !== "silent") this.drop(pair, false);
+      });
+    }
+    if (this.mode === "silent") halt(pair);
+    else flow(pair);
+  }
+
+  private drop(pair: Pair, reset: boolean): void {
+    this.pairs.delete(pair);
+    if (reset && !pair.client.destroyed) pair.client.resetAndDestroy();
+    else pair.client.destroy();
+    pair.upstream.destroy();
+  }
+}
+
+interface Pair {
+  client: net.Socket;
+  upstream: net.Socket;
+}
+
+function flow({ client, upstream }: Pair): void {
+  client.pipe(upstream);
+  upstream.pipe(client);
+}
+
+function halt({ client, upstream }: Pair): void {
+  client.unpipe(upstream);
+  upstream.unpipe(client);
+  client.pause();
+  upstream.pause();
+}

@@ -1,0 +1,189 @@
+/**
+ * Followers' networks cut through a TCP proxy (real connections, really cut),
+ * and a reconnect storm: a thousand followers dropped at once. Everyone ends
+ * holding exactly the feed's prefix the presenter holds, with the same clock;
+ * the server's memory comes back to where it was.
+ *
+ * A silent cut (packets stop, nobody is told) shorter than socket.io's
+ * heartbeat (25 s interval + 20 s timeout) can leave the connection standing;
+ * a longer one always ends it on both sides, so what follows no longer depends
+ * on the length. The default run cuts for 1 s, 30 s and 50 s; with
+ * RELIVE_CHAOS_FULL=1 the longest cut is the full 5 minutes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ReplayClient, ReplayEvent } from "../../client/replay-client";
+import {
+  closeAllSockets,
+  delay,
+  FEED,
+  feedEntries,
+  FULL,
+  record,
+  replayClient,
+  rssMiB,
+  runFileCleanups,
+  spawnServer,
+  TcpProxy,
+  tempDataDir,
+  watchStream,
+  type ServerProcess,
+} from "./harness";
+
+let server: ServerProcess;
+const proxies: TcpProxy[] = [];
+
+beforeAll(async () => {
+  server = await spawnServer({ RELIVE_DATA_DIR: await tempDataDir() });
+  expect(server.url, server.output()).toBeDefined();
+});
+
+afterAll(async () => {
+  closeAllSockets();
+  for (const proxy of proxies) await proxy.close();
+  await runFileCleanups();
+});
+
+async function proxyTo(url: string): Promise<TcpProxy> {
+  const proxy = new TcpProxy({ host: "127.0.0.1", port: Number(new URL(url).port) });
+  await proxy.listen();
+  proxies.push(proxy);
+  return proxy;
+}
+
+/** Waits until every client is connected and holds what the presenter holds, with its clock. */
+async function converged(presenter: ReplayClient, followers: ReplayClient[], timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  const behind = () =>
+    followers.filter(
+      (follower) =>
+        !follower.socket.connected ||
+        follower.view!.clock.revision !== presenter.view!.clock.revision ||
+        follower.view!.entries.length !== presenter.view!.entries.length,
+    );
+  while (behind().length > 0 && Date.now() - started < timeoutMs) await delay(200);
+  expect(behind().length, `followers not converged after ${timeoutMs} ms`).toBe(0);
+  return Date.now() - started;
+}
+
+// The two scenarios share one server and run side by side: the cuts mostly
+// wait out socket.io's heartbeat, the storm keeps the server busy meanwhile.
+describe.concurrent("client network cuts", () => {
+  it(`followers cut for 1 s, 30 s and ${FULL ? "5 min" : "50 s"} catch up with nothing lost`, async () => {
+    const entries = await feedEntries(server.url!);
+    const presenter = await replayClient(server.url!);
+    const { code } = await presenter.create(FEED, "shared");
+    await presenter.control({ type: "jump", input: "12:00" });
+    await presenter.control({ type: "rate", rate: 60 });
+
+    const cuts = [
+      { mode: "reset", ms: 1000 },
+      { mode: "silent", ms: 1000 },
+      { mode: "silent", ms: 30_000 },
+      { mode: "silent", ms: FULL ? 300_000 : 50_000 },
+    ] as const;
+    const followers: ReplayClient[] = [];
+    const lost: ReplayEvent[] = [];
+    const reconnects = cuts.map(() => 0);
+    const cutProxies: TcpProxy[] = [];
+    for (const cut of cuts) {
+      const proxy = await proxyTo(server.url!);
+      cutProxies.push(proxy);
+      // socket.io's own defaults (1 s to 5 s back-off), as a browser has them.
+      const follower = await replayClient(proxy.url, { reconnectionDelay: 1000 });
+      await follower.join({ code: code! });
+      follower.on((event) => event.type === "lost" && lost.push(event));
+      follower.socket.io.on("reconnect", () => reconnects[followers.indexOf(follower)]!++);
+      followers.push(follower);
+    }
+    const streams = followers.map(watchStream);
+    await presenter.control({ type: "play" });
+    await delay(500);
+
+    const cutsDone = cuts.map(async (cut, index) => {
+      const proxy = cutProxies[index]!;
+      proxy.cut(cut.mode);
+      await delay(cut.ms);
+      proxy.restore();
+    });
+    // Changes while they are away: a jump back, a pin, a new speed.
+    await delay(800);
+    await presenter.control({ type: "jump", input: "11:30" });
+    await presenter.control({ type: "pin", card: "syria", pinned: true });
+    await delay(10_000);
+    await presenter.control({ type: "rate", rate: 90 });
+    await Promise.all(cutsDone);
+    const catchUpMs = await converged(presenter, followers, 70_000);
+    await presenter.control({ type: "pause" });
+    await converged(presenter, followers, 10_000);
+
+    let entriesLost = 0;
+    for (const [index, follower] of followers.entries()) {
+      entriesLost += streams[index]!.lostAgainst(entries, presenter.view!.entries.length);
+      expect(streams[index]!.doubled()).toBe(0);
+      expect(follower.currentClock()).toEqual(presenter.currentClock());
+      expect(follower.view!.pinnedCards).toEqual(presenter.view!.pinnedCards);
+    }
+    expect(entriesLost).toBe(0);
+    expect(lost).toEqual([]);
+    // The longest silent cut outlasts the heartbeat: that connection must have been replaced.
+    expect(reconnects.at(-1)).toBeGreaterThan(0);
+    console.log(
+      `network cuts: all ${cuts.length} followers converged ${catchUpMs} ms after the last cut ended; ` +
+        `reconnections ${cuts.map((cut, index) => `${cut.mode} ${cut.ms / 1000} s: ${reconnects[index]}`).join(", ")}`,
+    );
+    record({ faultsSurvived: cuts.length, entriesLost });
+  });
+
+  it("a reconnect storm: 1,000 followers dropped at once all come back, and memory returns to its level", async () => {
+    const entries = await feedEntries(server.url!);
+    const presenter = await replayClient(server.url!);
+    const { code } = await presenter.create(FEED, "shared");
+    await presenter.control({ type: "jump", input: "13:00" });
+    await presenter.control({ type: "rate", rate: 60 });
+    let presence = { followers: 0, presenters: 0 };
+    presenter.on((event) => event.type === "presence" && (presence = event));
+
+    const proxy = await proxyTo(server.url!);
+    const followers: ReplayClient[] = [];
+    for (let batch = 0; batch < 10; batch++) {
+      const joined = await Promise.all(
+        Array.from({ length: 100 }, async () => {
+          const follower = await replayClient(proxy.url, { reconnectionDelay: 500 });
+          await follower.join({ code: code! });
+          return follower;
+        }),
+      );
+      followers.push(...joined);
+    }
+    const lost: ReplayEvent[] = [];
+    for (const follower of followers) follower.on((event) => event.type === "lost" && lost.push(event));
+    const streams = followers.map(watchStream);
+    await presenter.control({ type: "play" });
+    await delay(3000);
+    const baseline = rssMiB(server.child.pid!);
+
+    proxy.cut("reset");
+    await delay(1000);
+    proxy.restore();
+    await delay(1000);
+    await presenter.control({ type: "pause" });
+    const catchUpMs = await converged(presenter, followers, 90_000);
+    await delay(3000); // presence settles; the server's timers run down
+    const after = rssMiB(server.child.pid!);
+
+    let entriesLost = 0;
+    for (const [index, follower] of followers.entries()) {
+      entriesLost += streams[index]!.lostAgainst(entries, presenter.view!.entries.length);
+      expect(follower.currentClock()).toEqual(presenter.currentClock());
+    }
+    expect(entriesLost).toBe(0);
+    expect(followers.reduce((sum, _, index) => sum + streams[index]!.doubled(), 0)).toBe(0);
+    expect(lost).toEqual([]);
+    // The server counts exactly the thousand: no socket left behind by the storm.
+    expect(presence).toMatchObject({ followers: 1000, presenters: 1 });
+    console.log(`reconnect storm: 1000 followers converged in ${catchUpMs} ms; server RSS ${baseline.toFixed(0)} MiB before, ${after.toFixed(0)} MiB after`);
+    expect(after).toBeLessThan(baseline * 1.25 + 20);
+    for (const follower of followers) follower.socket.disconnect();
+    record({ faultsSurvived: 1, entriesLost });
+  });
+});

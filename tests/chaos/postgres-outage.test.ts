@@ -1,0 +1,231 @@
+/**
+ * PostgreSQL stopped during playback, then started again: one given by
+ * DATABASE_URL (stopped for 30 s), and the server's own embedded one (stopped
+ * by signal, kept down by holding its port, brought back by the server).
+ *
+ * The chosen behaviour (docs/RELIABILITY.md): the server stays up; clocks keep
+ * running for connected clients, and entries keep arriving, from memory; a
+ * control change during the outage is refused with `unavailable` and changes
+ * nothing; /api/health says 503 "down" and then 200 again; once the database
+ * is back, controls work and the row matches what every client shows.
+ */
+import fs from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { RequestRefused, type ReplayClient } from "../../client/replay-client";
+import * as clock from "../../domain/replay/clock";
+import { EmbeddedPostgres } from "../../server/db/embedded-postgres";
+import {
+  closeAllSockets,
+  delay,
+  embeddedUrl,
+  FEED,
+  feedEntries,
+  FULL,
+  record,
+  replayClient,
+  runFileCleanups,
+  sessionRow,
+  spawnServer,
+  tempDataDir,
+  unusedPort,
+  watchStream,
+  type ServerProcess,
+} from "./harness";
+
+afterAll(async () => {
+  closeAllSockets();
+  await runFileCleanups();
+});
+
+async function health(url: string): Promise<{ status: number; db: string }> {
+  const response = await fetch(`${url}/api/health`);
+  return { status: response.status, db: ((await response.json()) as { db: string }).db };
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (!(await check().catch(() => false))) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await delay(100);
+  }
+  return Date.now() - started;
+}
+
+/** A control command's outcome: the refusal's reason, or "ok". */
+async function outcome(client: ReplayClient, command: Parameters<ReplayClient["control"]>[0]): Promise<string> {
+  try {
+    await client.control(command);
+    return "ok";
+  } catch (error) {
+    if (error instanceof RequestRefused) return error.refusal.reason;
+    throw error;
+  }
+}
+
+/**
+ * Runs one outage against a running server: `stop` takes the database away,
+ * `start` brings it back after `outageMs`.
+ */
+async function survivesOutage(
+  server: ServerProcess,
+  databaseUrl: () => Promise<string>,
+  outage: { stop(): Promise<void>; start(): Promise<void>; ms: number },
+) {
+  const url = server.url!;
+  const entries = await feedEntries(url);
+  const presenter = await replayClient(url);
+  const { code } = await presenter.create(FEED, "shared");
+  await presenter.control({ type: "jump", input: "14:00" });
+  await presenter.control({ type: "rate", rate: 60 });
+  const followers = await Promise.all([0, 1, 2].map(() => replayClient(url)));
+  for (const follower of followers) await follower.join({ code: code! });
+  const streams = followers.map(watchStream);
+  // A second class whose automatic pause at the next entry falls due in the outage.
+  const stopper = await replayClient(url);
+  await stopper.create(FEED, "shared");
+  await stopper.control({ type: "jump", input: "15:05" });
+  await stopper.control({ type: "pauseOn", mode: "every" });
+  await stopper.control({ type: "rate", rate: 60 }); // 15:09 is 4 s of playing away
+  await presenter.control({ type: "play" });
+  await stopper.control({ type: "play" });
+  const sessionId = presenter.view!.sessionId;
+  const rowBefore = await sessionRow(await databaseUrl(), sessionId);
+
+  let arrived = 0;
+  followers[0]!.socket.on("session:entries", ({ to, from }) => (arrived += to - from));
+  await outage.stop();
+  const wentDown = Date.now();
+  const simA = followers[1]!.simTime()!;
+  const detectMs = await waitFor("/api/health to report the outage", async () => (await health(url)).status === 503, 10_000);
+  expect(await health(url)).toEqual({ status: 503, db: "down" });
+
+  // Controls are refused, clearly, and change nothing anywhere.
+  const refusals = [
+    await outcome(presenter, { type: "pause" }),
+    await outcome(presenter, { type: "pin", card: "syria", pinned: true }),
+    await outcome(presenter, { type: "rate", rate: 30 }),
+  ];
+  expect(refusals).toEqual(["unavailable", "unavailable", "unavailable"]);
+  // A new follower during the outage either joins or is told to retry.
+  const late = await replayClient(url);
+  const joined = await late
+    .join({ code: code! })
+    .then(() => "ok")
+    .catch((error: unknown) => (error instanceof RequestRefused ? error.refusal.reason : String(error)));
+  expect(["ok", "unavailable"]).toContain(joined);
+
+  // The clock keeps running for everyone connected, and entries keep arriving.
+  await delay(Math.max(2000, outage.ms - (Date.now() - wentDown)));
+  const simB = followers[1]!.simTime()!;
+  expect((simB - simA) / 60).toBeGreaterThan(0.9 * (Date.now() - wentDown)); // at 60×
+  expect(arrived).toBeGreaterThan(0);
+  expect(server.child.exitCode).toBeNull();
+  const outageMs = Date.now() - wentDown;
+
+  await outage.start();
+  const recoverMs = await waitFor("/api/health to recover", async () => (await health(url)).status === 200, 30_000);
+  // The pool may hand out one dead connection first: a retry is what the refusal asks for.
+  let paused = "";
+  for (let attempt = 0; attempt < 10 && paused !== "ok"; attempt++) {
+    paused = await outcome(presenter, { type: "pause" });
+    if (paused !== "ok") await delay(500);
+  }
+  expect(paused).toBe("ok");
+  await delay(400);
+
+  // The database row is what every client shows; nothing was lost or doubled.
+  const row = (await sessionRow(await databaseUrl(), sessionId))!;
+  expect(row.revision).toBe(rowBefore!.revision + 1); // only the pause after recovery
+  const state = presenter.currentClock()!;
+  // (PostgreSQL's float8 keeps 15 significant digits here: the row may differ by a microsecond.)
+  expect(row).toMatchObject({ playing: false, rate: state.rate, revision: state.revision, pinnedCards: rowBefore!.pinnedCards });
+  expect(row.simAtAnchor).toBeCloseTo(state.simAtAnchor, 2);
+  const shown = presenter.view!.entries.length;
+  let entriesLost = 0;
+  for (const [index, follower] of followers.entries()) {
+    expect(follower.currentClock()).toEqual(state);
+    entriesLost += streams[index]!.lostAgainst(entries, shown);
+    expect(streams[index]!.doubled()).toBe(0);
+  }
+  expect(entriesLost).toBe(0);
+  expect(shown).toBe(clock.entriesShownAt(presenter.view!.timeline, state.simAtAnchor));
+  // The other class's automatic pause fell due during the outage: its clients
+  // hold at the pause point (the clock clamps at stopAt) ...
+  const stopped = stopper.currentClock()!;
+  expect(stopper.simTime()).toBe(stopped.stopAt);
+  // ... but the paused state is never written (see the known defect below).
+  stopTransitionsLost.push(stopped.playing);
+  expect(server.child.exitCode).toBeNull();
+  console.log(
+    `postgres outage: down ${Math.round(outageMs / 1000)} s, reported in ${detectMs} ms, back ${recoverMs} ms after restart; ` +
+      `${arrived} entries streamed meanwhile; late join: ${joined}`,
+  );
+  record({ faultsSurvived: 1, attacksRefused: 0, entriesLost });
+}
+
+/** Whether each scenario's stopper session still said "playing" after its stop fell due in the outage. */
+const stopTransitionsLost: boolean[] = [];
+
+describe("PostgreSQL stopped during playback", () => {
+  it("a DATABASE_URL server, stopped for 30 s", async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "relive-chaos-pg-"));
+    await fs.chmod(dir, 0o755);
+    const database = new EmbeddedPostgres({ dataDir: dir, port: await unusedPort() });
+    try {
+      const databaseUrl = await database.start();
+      const server = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir() });
+      expect(server.url, server.output()).toBeDefined();
+      await survivesOutage(server, async () => databaseUrl, { stop: () => database.stop(), start: async () => void (await database.start()), ms: 30_000 });
+      expect((await server.stop("SIGTERM")).code).toBe(0);
+    } finally {
+      await database.stop();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it(`the embedded one, stopped and kept down for ${FULL ? 30 : 8} s, brought back by the server`, async () => {
+    const dataDir = await tempDataDir();
+    const server = await spawnServer({ RELIVE_DATA_DIR: dataDir });
+    expect(server.url, server.output()).toBeDefined();
+    const lockFile = path.join(dataDir, "postgres", "postmaster.pid");
+    const [pid, , , port] = (await fs.readFile(lockFile, "utf8")).split("\n").map((line) => Number.parseInt(line, 10));
+    let squatter: net.Server | undefined;
+    await survivesOutage(server, () => embeddedUrl(dataDir), {
+      async stop() {
+        process.kill(pid!, "SIGINT"); // as `pg_ctl stop -m fast` does
+        // Hold its port, so that the server's attempts to restart it fail until
+        // we let go; whoever connects meanwhile is cut off at once, as by a stopped server.
+        squatter = net.createServer((connection) => connection.destroy());
+        await waitFor("PostgreSQL to let go of its port", () => listenOn(squatter!, port!), 10_000);
+      },
+      async start() {
+        await new Promise((resolve) => squatter!.close(resolve));
+      },
+      ms: FULL ? 30_000 : 8_000,
+    });
+    expect(server.output()).toMatch(/Embedded PostgreSQL is back/);
+    expect((await server.stop("SIGTERM")).code).toBe(0);
+  });
+});
+
+function listenOn(server: net.Server, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => resolve(true));
+  });
+}
+
+describe("known defect (server/replay/session-manager.ts)", () => {
+  // A stop (pause point or end) that falls due while the database is down is
+  // attempted once, fails, and is never retried: the session stays "playing"
+  // at its stopAt until the next command. Clients still hold at the right
+  // instant (the clock clamps), so nothing is shown wrong, but the presenter
+  // sees "Playing". Remove `.fails` once the stop is retried after recovery.
+  it.fails("a stop that fell due during the outage is persisted once the database is back", () => {
+    expect(stopTransitionsLost.length).toBeGreaterThan(0);
+    expect(stopTransitionsLost).not.toContain(true);
+  });
+});
