@@ -1,15 +1,27 @@
 "use client";
 
-/** The class sessions this browser presents, most recent first, with their expiry: the teacher's way back to a class. */
-import { DateTime } from "luxon";
+/**
+ * The class sessions this browser presents, most recent first, with their
+ * expiry: the teacher's way back to a class. Most visitors have none, so
+ * luxon loads only when there is something to show.
+ */
+import type { DateTime as LuxonDateTime } from "luxon";
 import { useEffect, useState } from "react";
 import { formatJoinCode } from "@/domain/join-code";
 import { forgetClass, savedClasses, type SavedClass } from "./class-sessions";
 
 export function RecentSessions() {
   const [saved, setSaved] = useState<SavedClass[]>([]);
-  useEffect(() => setSaved(savedClasses()), []);
-  if (saved.length === 0) return null;
+  const [DateTime, setDateTime] = useState<typeof LuxonDateTime | undefined>();
+  useEffect(() => {
+    const found = savedClasses();
+    if (found.length === 0) return;
+    void import("luxon").then((luxon) => {
+      setDateTime(() => luxon.DateTime);
+      setSaved(found);
+    });
+  }, []);
+  if (saved.length === 0 || !DateTime) return null;
   const now = DateTime.now();
   return (
     <section aria-labelledby="recent-title" data-testid="recent-sessions">

@@ -157,8 +157,15 @@ export async function benchWeb(context: BenchContext): Promise<Result[]> {
 // -------------------------------------------------------------------------------------------------
 // First-load JS
 
+/**
+ * Our measuring code runs in the page (init scripts, string predicates), which
+ * the app's Content-Security-Policy rightly forbids; the browser lets it
+ * through for the bench only. The page's own scripts load as for anyone.
+ */
+const MEASURING = { bypassCSP: true } as const;
+
 async function firstLoadJs(browser: Browser, url: string, pathname: string): Promise<Result> {
-  const context = await browser.newContext();
+  const context = await browser.newContext(MEASURING);
   try {
     const page = await context.newPage();
     const bodies = new Map<string, Promise<Buffer | undefined>>();
@@ -269,7 +276,7 @@ async function webVitals(browser: Browser, url: string, pathname: string, loads:
   const elements = new Map<string, number>();
   const shifted = new Map<string, number>();
   for (let i = 0; i < loads; i++) {
-    const context = await browser.newContext();
+    const context = await browser.newContext(MEASURING);
     try {
       const page = await context.newPage();
       await page.goto(url + pathname, { waitUntil: "load", timeout: 30_000 });
@@ -343,7 +350,7 @@ const WATCH_CLOCK = `(() => {
 })()`;
 
 async function keyPress(browser: Browser, url: string, pathname: string, presses: number): Promise<Result[]> {
-  const context = await browser.newContext();
+  const context = await browser.newContext(MEASURING);
   try {
     await context.addInitScript({ content: WATCH_SOCKET });
     const page = await context.newPage();
@@ -364,11 +371,8 @@ async function keyPress(browser: Browser, url: string, pathname: string, presses
     const p95 = percentile(samples, 95);
     const note =
       `${samples.length} presses of "l" (+1 simulated minute) at ?t=${FEED_T}; capturing keydown → MutationObserver on the clock's text. ` +
-      `Includes a socket round trip (median ${roundTrip.toFixed(1)} ms to the first socket message after the key), then the wait for the next animation frame, ` +
-      `which is where the page reads the clock, and the React render` +
-      (p95 > KEY_TARGET.value
-        ? `. The UI waits for the server's acknowledgement before it moves the clock; an optimistic local update (apply the seek to the local clock on keydown, reconcile when the server answers) would leave only the render`
-        : "") +
+      `A solo session applies the command to its local clock at once (the server's answer, median ${Number.isFinite(roundTrip) ? roundTrip.toFixed(1) : "n/a"} ms ` +
+      `when one arrived before the DOM changed, confirms it later), so this is the React render of the whole view in the keydown's task` +
       (clock === expected ? "" : `. Clock ended at ${clock}, expected ${expected}`);
     return [
       { name: "key press → DOM updated, median", value: p50, unit: "ms", target: KEY_TARGET, spread: `${Math.min(...samples).toFixed(1)}–${Math.max(...samples).toFixed(1)} over ${samples.length}`, note },
@@ -439,7 +443,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 async function scrubbing(browser: Browser, url: string, options: ScrubOptions): Promise<Result[]> {
-  const context: BrowserContext = await browser.newContext();
+  const context: BrowserContext = await browser.newContext(MEASURING);
   try {
     const page = await context.newPage();
     const loadStarted = performance.now();

@@ -28,7 +28,6 @@ export const EntryView = memo(function EntryView({
   finder?: CardMentionFinder;
   onOpenCard?: (cardId: string) => void;
 }) {
-  const text = (value: string) => (finder && onOpenCard ? <MarkedText text={value} finder={finder} onOpenCard={onOpenCard} /> : value);
   return (
     <li className={fresh ? "entry entry-fresh" : "entry"} id={`entry-${entry.key}`} data-kind={entry.kind}>
       <p className="entry-time">
@@ -42,6 +41,28 @@ export const EntryView = memo(function EntryView({
         {entry.kind === "video" && <span className="badge">Video</span>}
         {entry.kind === "photo" && <span className="badge">Photo</span>}
       </p>
+      <EntryContent entry={entry} finder={finder} onOpenCard={onOpenCard} />
+      {note && <p className="entry-note">{note}</p>}
+    </li>
+  );
+});
+
+/**
+ * The title, caption and body: the costly part (card terms are marked), and
+ * the part that never changes as time passes, unlike the "12 min ago" above it.
+ */
+const EntryContent = memo(function EntryContent({
+  entry,
+  finder,
+  onOpenCard,
+}: {
+  entry: ProtocolEntry;
+  finder?: CardMentionFinder | undefined;
+  onOpenCard?: ((cardId: string) => void) | undefined;
+}) {
+  const text = (value: string) => (finder && onOpenCard ? <MarkedText text={value} finder={finder} onOpenCard={onOpenCard} /> : value);
+  return (
+    <>
       <h2 className="entry-title">{text(entry.title)}</h2>
       {entry.photoCaption && (
         <p className="entry-caption">
@@ -57,7 +78,6 @@ export const EntryView = memo(function EntryView({
             {text(paragraph)}
           </p>
         ))}
-      {note && <p className="entry-note">{note}</p>}
-    </li>
+    </>
   );
 });

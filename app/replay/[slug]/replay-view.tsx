@@ -128,6 +128,8 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
       if (event.type === "presence") return setPresence({ followers: event.followers, presenters: event.presenters, sync: event.sync });
       if (event.type === "lost") return setError(event.message);
       setView(client.view && { ...client.view });
+      // In the same render, not at the next frame: a key press shows its effect at once.
+      setSim(client.simTime());
     });
     socket.on("disconnect", () => setConnected(false));
     socket.on("connect", () => setConnected(true));
