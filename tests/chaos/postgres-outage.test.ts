@@ -78,7 +78,7 @@ async function survivesOutage(
   const entries = await feedEntries(url);
   const presenter = await replayClient(url);
   const { code } = await presenter.create(FEED, "shared");
-  await presenter.control({ type: "jump", input: "14:00" });
+  await presenter.control({ type: "jump", input: "15:05" }); // entries every few minutes from 15:09
   await presenter.control({ type: "rate", rate: 60 });
   const followers = await Promise.all([0, 1, 2].map(() => replayClient(url)));
   for (const follower of followers) await follower.join({ code: code! });
@@ -161,7 +161,7 @@ async function survivesOutage(
   expect(server.child.exitCode).toBeNull();
   console.log(
     `postgres outage: down ${Math.round(outageMs / 1000)} s, reported in ${detectMs} ms, back ${recoverMs} ms after restart; ` +
-      `${arrived} entries streamed meanwhile; late join: ${joined}`,
+      `${arrived} entries streamed meanwhile; late join: ${joined}; stop left playing: ${stopped.playing}`,
   );
   record({ faultsSurvived: 1, attacksRefused: 0, entriesLost });
 }

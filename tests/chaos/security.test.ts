@@ -258,6 +258,19 @@ describe("pages", () => {
       await page.getByTestId("sim-clock").filter({ hasText: "18:11:00" }).waitFor({ timeout: 15_000 });
       await page.keyboard.press("l"); // one simulated minute on: needs hydration and the socket
       await page.getByTestId("sim-clock").filter({ hasText: "18:12:00" }).waitFor({ timeout: 10_000 });
+      // A class session: the presenter console, then a follower and the projector in step with it.
+      await page.getByRole("button", { name: "Start a class session" }).click();
+      await page.waitForURL(/\/s\/[A-Z0-9]{6}\/control$/, { timeout: 15_000 });
+      const code = /\/s\/([A-Z0-9]{6})\/control/.exec(page.url())![1]!;
+      await page.getByTestId("join-code").waitFor();
+      for (const path of [`/s/${code}`, `/s/${code}/present`]) {
+        const screen = await browser.newPage();
+        screen.on("console", (message) => /Content Security Policy|Refused to/i.test(message.text()) && violations.push(`${path}: ${message.text()}`));
+        screen.on("pageerror", (error) => violations.push(`${path}: ${error.message}`));
+        await screen.goto(`${url}${path}`);
+        await screen.getByTestId("sim-clock").filter({ hasText: "18:12:00" }).waitFor({ timeout: 15_000 });
+        await screen.close();
+      }
       await page.goto(`${url}/`);
       await page.getByRole("heading", { level: 1 }).waitFor();
       await page.waitForLoadState("networkidle");
