@@ -83,6 +83,10 @@ async function survivesOutage(
   const followers = await Promise.all([0, 1, 2].map(() => replayClient(url)));
   for (const follower of followers) await follower.join({ code: code! });
   const streams = followers.map(watchStream);
+  const blipped = await replayClient(url);
+  await blipped.join({ code: code! });
+  const blippedLost: string[] = [];
+  blipped.on((event) => event.type === "lost" && blippedLost.push(event.reason));
   // A second class whose automatic pause at the next entry falls due in the outage.
   const stopper = await replayClient(url);
   await stopper.create(FEED, "shared");
@@ -116,6 +120,10 @@ async function survivesOutage(
     .then(() => "ok")
     .catch((error: unknown) => (error instanceof RequestRefused ? error.refusal.reason : String(error)));
   expect(["ok", "unavailable"]).toContain(joined);
+
+  // A student's Wi-Fi blips during the outage: socket.io reconnects, and the
+  // rejoin needs the database (see the known defect below).
+  blipped.socket.io.engine.close();
 
   // The clock keeps running for everyone connected, and entries keep arriving.
   await delay(Math.max(2000, outage.ms - (Date.now() - wentDown)));
@@ -151,6 +159,8 @@ async function survivesOutage(
     expect(streams[index]!.doubled()).toBe(0);
   }
   expect(entriesLost).toBe(0);
+  const blippedFollows = blipped.view!.clock.revision === state.revision;
+  rejoinsLost.push(blippedLost.length > 0 ? `told "lost" (${blippedLost.join(", ")}); ${blippedFollows ? "but follows" : "frozen"}` : blippedFollows ? "ok" : "frozen");
   expect(shown).toBe(clock.entriesShownAt(presenter.view!.timeline, state.simAtAnchor));
   // The other class's automatic pause fell due during the outage: its clients
   // hold at the pause point (the clock clamps at stopAt) ...
@@ -160,7 +170,7 @@ async function survivesOutage(
   stopTransitionsLost.push(stopped.playing);
   expect(server.child.exitCode).toBeNull();
   console.log(
-    `postgres outage: down ${Math.round(outageMs / 1000)} s, reported in ${detectMs} ms, back ${recoverMs} ms after restart; ` +
+    `postgres outage: follower reconnected in the outage: ${rejoinsLost.at(-1)}; down ${Math.round(outageMs / 1000)} s, reported in ${detectMs} ms, back ${recoverMs} ms after restart; ` +
       `${arrived} entries streamed meanwhile; late join: ${joined}; stop left playing: ${stopped.playing}`,
   );
   record({ faultsSurvived: 1, attacksRefused: 0, entriesLost });
@@ -168,6 +178,8 @@ async function survivesOutage(
 
 /** Whether each scenario's stopper session still said "playing" after its stop fell due in the outage. */
 const stopTransitionsLost: boolean[] = [];
+/** How a follower that reconnected during each outage fared once the database was back. */
+const rejoinsLost: string[] = [];
 
 describe("PostgreSQL stopped during playback", () => {
   it("a DATABASE_URL server, stopped for 30 s", async () => {
@@ -218,7 +230,7 @@ function listenOn(server: net.Server, port: number): Promise<boolean> {
   });
 }
 
-describe("known defect (server/replay/session-manager.ts)", () => {
+describe("known defects", () => {
   // A stop (pause point or end) that falls due while the database is down is
   // attempted once, fails, and is never retried: the session stays "playing"
   // at its stopAt until the next command. Clients still hold at the right
@@ -227,5 +239,17 @@ describe("known defect (server/replay/session-manager.ts)", () => {
   it.fails("a stop that fell due during the outage is persisted once the database is back", () => {
     expect(stopTransitionsLost.length).toBeGreaterThan(0);
     expect(stopTransitionsLost).not.toContain(true);
+  });
+
+  // A follower whose connection drops during the outage rejoins at once; the
+  // join is refused with `unavailable` (its last step writes the session's
+  // activity), and ReplayClient reports the session lost (it retries only
+  // `rate_limited`). Yet the socket was already put in the session's room
+  // and given its role before that write, so it goes on receiving: refused
+  // and joined at once. (server/replay/socket-server.ts "session:join";
+  // client/replay-client.ts rejoin().)
+  it.fails("a follower that reconnected during the outage is not told the session is lost", () => {
+    expect(rejoinsLost.length).toBeGreaterThan(0);
+    expect(rejoinsLost.filter((outcome) => outcome !== "ok")).toEqual([]);
   });
 });
