@@ -139,3 +139,18 @@ export function linkCardsToEntries(
   }
   return links;
 }
+
+/**
+ * The latest `knownFrom` at or before `simTimeMs` (−Infinity if none): every
+ * card is locked at it exactly as at `simTimeMs`, and it changes only when a
+ * card unlocks, so a view can re-render the cards then rather than every frame.
+ */
+export function cardLockClock(cards: ReadonlyArray<Pick<CardLike, "knownFrom">>, simTimeMs: number): number {
+  let latest = Number.NEGATIVE_INFINITY;
+  if (!Number.isFinite(simTimeMs)) return latest;
+  for (const card of cards) {
+    const known = knownFromMillis(card);
+    if (Number.isFinite(known) && known <= simTimeMs && known > latest) latest = known;
+  }
+  return latest;
+}

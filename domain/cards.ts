@@ -136,4 +136,4 @@ export function parseContextCards(text: string): ContextCardFile {
 
 // Locking and mention-finding live in card-logic.ts, which browsers load
 // without zod; re-exported here for the server and the tests.
-export { createMentionFinder, findMentions, isCardLocked, knownFromMillis, linkCardsToEntries, type Mention } from "./card-logic";
+export { cardLockClock, createMentionFinder, findMentions, isCardLocked, knownFromMillis, linkCardsToEntries, type Mention } from "./card-logic";

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   CardFormatError,
   findMentions,
+  cardLockClock,
   isCardLocked,
   linkCardsToEntries,
   parseContextCards,
@@ -351,5 +352,22 @@ describe("parseContextCards", () => {
     const { pinnedByDefault: _omit, ...missing } = validCard("a");
     expect(errorOf(doc([missing])).path).toBe("cards[0].pinnedByDefault");
     expect(errorOf(doc([{ ...validCard("a"), knowFrom: "x" }])).path).toBe("cards[0]");
+  });
+});
+
+describe("cardLockClock", () => {
+  it("locks every card exactly as the simulated time does, at every minute of the day and at each knownFrom", () => {
+    const instants = [Number.NaN, ...cards.flatMap((card) => [ms(card.knownFrom) - 1, ms(card.knownFrom)])];
+    for (let t = REPLAY_START - 86_400_000; t <= LAST_ENTRY + 5 * 86_400_000; t += 3_600_000) instants.push(t);
+    for (const sim of instants) {
+      const clock = cardLockClock(cards, sim);
+      for (const card of cards) expect(isCardLocked(card, clock), `${card.id} at ${sim}`).toBe(isCardLocked(card, sim));
+    }
+  });
+
+  it("changes only when a card unlocks", () => {
+    const first = cardLockClock(cards, MIDDAY);
+    expect(cardLockClock(cards, MIDDAY + 60_000)).toBe(first);
+    expect(cards.some((card) => ms(card.knownFrom) === first)).toBe(true);
   });
 });

@@ -10,7 +10,7 @@
  * so they are not in the DOM.
  */
 import { DateTime } from "luxon";
-import { useEffect, useId, useRef } from "react";
+import { memo, useEffect, useId, useRef } from "react";
 import { isCardLocked } from "@/domain/card-logic";
 import type { CardCategory } from "@/domain/cards";
 import type { FeedCard } from "@/domain/feed";
@@ -69,7 +69,8 @@ function paragraphs(body: string): string[] {
     .filter((p) => p !== "");
 }
 
-export function CardsPanel({
+/** Memoised: give it stable props (see ReplayView) and it renders only when the cards change. */
+export const CardsPanel = memo(function CardsPanel({
   cards,
   pinned,
   sim,
@@ -233,7 +234,7 @@ export function CardsPanel({
       )}
     </aside>
   );
-}
+});
 
 /** Category, title, and either the body and source or the lock line. */
 function CardContent({

@@ -31,12 +31,7 @@ export const EntryView = memo(function EntryView({
   return (
     <li className={fresh ? "entry entry-fresh" : "entry"} id={`entry-${entry.key}`} data-kind={entry.kind}>
       <p className="entry-time">
-        <time dateTime={entry.publishedAt}>
-          {clockTime(entry.publishedAt, eventZone)} {zoneLabel(eventZone)}
-        </time>{" "}
-        <span className="entry-time-alt">
-          ({clockTime(entry.publishedAt, publishedZone)} {publishedZone})
-        </span>
+        <EntryStamp publishedAt={entry.publishedAt} eventZone={eventZone} publishedZone={publishedZone} />
         {ago && <span className="entry-ago"> · {ago}</span>}
         {entry.kind === "video" && <span className="badge">Video</span>}
         {entry.kind === "photo" && <span className="badge">Photo</span>}
@@ -44,6 +39,20 @@ export const EntryView = memo(function EntryView({
       <EntryContent entry={entry} finder={finder} onOpenCard={onOpenCard} />
       {note && <p className="entry-note">{note}</p>}
     </li>
+  );
+});
+
+/** The entry's time in two zones: luxon formatting, done once per entry and zone, not once per "min ago". */
+const EntryStamp = memo(function EntryStamp({ publishedAt, eventZone, publishedZone }: { publishedAt: string; eventZone: string; publishedZone: string }) {
+  return (
+    <>
+      <time dateTime={publishedAt}>
+        {clockTime(publishedAt, eventZone)} {zoneLabel(eventZone)}
+      </time>{" "}
+      <span className="entry-time-alt">
+        ({clockTime(publishedAt, publishedZone)} {publishedZone})
+      </span>
+    </>
   );
 });
 

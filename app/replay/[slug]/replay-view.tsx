@@ -17,6 +17,7 @@ import type { FeedCard } from "@/domain/feed";
 import type { DataNote } from "@/domain/feed-model";
 import type { Command, ProtocolEntry } from "@/domain/protocol";
 import { PROTOCOL_VERSION } from "@/domain/protocol-version";
+import { cardLockClock } from "@/domain/card-logic";
 import { bounds, entriesShownAt, RATE_MAX, RATE_MIN, RATE_PRESETS } from "@/domain/replay/clock";
 import { formatForUrl, parseJumpTime } from "@/domain/replay/jump";
 import { zoneLabel } from "@/domain/time";
@@ -75,6 +76,8 @@ const IDLE_LIMIT_MS = 3000;
 const FRESH_MS = 4000;
 /** Entries rendered at once; older ones behind a button (a 10,000-entry feed stays fast). */
 const LIST_PAGE = 100;
+/** Entries rendered while the scrubber is dragged. */
+const PREVIEW_PAGE = 12;
 
 /** Zones beside the event's own: the feed's published zone, the two capitals, and the viewer's. */
 function sideZones(feed: ReplayFeed): Array<{ label: string; zone: string }> {
@@ -169,6 +172,16 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
   const send = useCallback((command: Command) => {
     clientRef.current?.control(command).catch((caught: unknown) => setNotice(caught instanceof Error ? caught.message : String(caught)));
   }, []);
+
+  // The cards panel re-renders when a card unlocks or the pins change, not every frame.
+  const sessionRevealed = view?.revealedCards;
+  const allRevealed = useMemo(() => new Set([...revealed, ...(sessionRevealed ?? [])]), [revealed, sessionRevealed]);
+  const revealCard = useCallback(
+    (id: string) => (role === "presenter" ? send({ type: "reveal", card: id, revealed: true }) : setRevealed((previous) => new Set(previous).add(id))),
+    [role, send],
+  );
+  const pinCard = useCallback((id: string, pinned: boolean) => send({ type: "pin", card: id, pinned }), [send]);
+  const closeCard = useCallback(() => setOpenCardId(null), []);
 
   const client = clientRef.current;
   const current = client?.currentClock();
@@ -315,11 +328,12 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
   const visible = source.slice(0, listCount);
   // On the projector the latest update is featured above the list, not repeated in it.
   const listed = projector ? visible.slice(0, -1) : visible;
-  const ordered = (oldestFirst ? listed : [...listed].reverse()).slice(0, listLimit);
+  // While the scrubber is dragged the list changes at every step: render only what a screen can show.
+  const limit = preview === null ? listLimit : Math.min(listLimit, PREVIEW_PAGE);
+  const ordered = oldestFirst ? listed.slice(0, limit) : listed.slice(Math.max(0, listed.length - limit)).reverse();
   const hiddenEarlier = listed.length - ordered.length;
   const waiting = shownCount - listCount;
   const noteByEntry = new Map(feed.notes.flatMap((note) => note.entryKeys.map((key) => [key, note.message] as const)));
-  const simIso = shownAt === undefined ? undefined : new Date(shownAt).toISOString();
   const start = Date.parse(feed.coverageStart);
   const wallNow = typeof performance === "undefined" ? 0 : performance.now();
   const featured = projector ? view?.entries[shownCount - 1] : undefined;
@@ -365,7 +379,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
       <section className="clock-bar" aria-label="Replay clock">
         <div className="clock-main">
           <span className="clock-time" data-testid="sim-clock">
-            {simIso ? DateTime.fromISO(simIso, { zone: feed.eventZone }).toFormat("HH:mm:ss") : "--:--:--"}
+            {shownAt === undefined ? "--:--:--" : DateTime.fromMillis(shownAt, { zone: feed.eventZone }).toFormat("HH:mm:ss")}
           </span>
           <span className="clock-zone">{zoneLabel(feed.eventZone)}</span>
           {preview !== null && <span className="clock-preview">preview</span>}
@@ -373,7 +387,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
         <div className="clock-alt">
           {sideZones(feed).map(({ label, zone }) => (
             <span key={label}>
-              {simIso ? DateTime.fromISO(simIso, { zone }).toFormat("HH:mm") : "--:--"} {label}
+              {shownAt === undefined ? "--:--" : DateTime.fromMillis(shownAt, { zone }).toFormat("HH:mm")} {label}
             </span>
           ))}
           <span data-testid="elapsed">{shownAt === undefined ? "" : elapsed(shownAt - start)}</span>
@@ -547,7 +561,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
             ))}
             {visible.length === 0 && <li className="empty">Nothing published yet. Press Play.</li>}
           </ol>
-          {hiddenEarlier > 0 && (
+          {hiddenEarlier > 0 && preview === null && (
             <button type="button" className="show-more" onClick={() => setListLimit((limit) => limit + LIST_PAGE)}>
               Show {Math.min(hiddenEarlier, LIST_PAGE)} more of {hiddenEarlier} {oldestFirst ? "later" : "earlier"} updates
             </button>
@@ -556,14 +570,14 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
         <CardsPanel
           cards={feed.cards}
           pinned={view?.pinnedCards ?? []}
-          sim={sim}
+          sim={sim === undefined ? undefined : cardLockClock(feed.cards, sim)}
           eventZone={feed.eventZone}
           openCardId={openCardId}
-          revealed={view ? new Set([...revealed, ...view.revealedCards]) : revealed}
-          onReveal={(id) => (role === "presenter" ? send({ type: "reveal", card: id, revealed: true }) : setRevealed((previous) => new Set(previous).add(id)))}
-          onPin={role === "solo" || role === "presenter" ? (id, pinned) => send({ type: "pin", card: id, pinned }) : undefined}
+          revealed={allRevealed}
+          onReveal={revealCard}
+          onPin={role === "solo" || role === "presenter" ? pinCard : undefined}
           revealLabel={role === "presenter" ? "Reveal to the class" : "Reveal"}
-          onClose={() => setOpenCardId(null)}
+          onClose={closeCard}
         />
       </div>
 
