@@ -75,7 +75,9 @@ export function ConsolePanel({ view, sim, presence, send, feed, code, joinUrl, j
       <div className="console-card">
         <h2 className="console-heading">Class</h2>
         <p data-testid="follower-count">
-          {presence ? `${presence.followers} ${presence.followers === 1 ? "follower" : "followers"}` : "Counting followers…"}
+          {presence
+            ? `${presence.followers} following (students' devices and the projector)${presence.presenters > 1 ? `; ${presence.presenters} consoles` : ""}`
+            : "Counting followers…"}
         </p>
         {sync && (
           <p data-testid="follower-sync">
