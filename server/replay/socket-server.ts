@@ -256,7 +256,10 @@ class PresenceCounter {
         else measures.push(socket.data.sync?.[sessionId] ?? { detached: false, skewMs: null, revision: null, silent: false });
       }
       if (presenterIds.length > 0) this.watched.add(sessionId);
-      else this.watched.delete(sessionId);
+      else {
+        this.watched.delete(sessionId);
+        this.lastSent.delete(sessionId);
+      }
       const payload = { sessionId, followers: measures.length, presenters: presenterIds.length, sync: summarize(measures, this.revisionOf(sessionId)) };
       const key = JSON.stringify(payload);
       if (presenterIds.length === 0 || (!always && this.lastSent.get(sessionId) === key)) return;

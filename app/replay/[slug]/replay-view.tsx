@@ -10,17 +10,16 @@ import { DateTime } from "luxon";
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { io } from "socket.io-client";
 import { ReplayClient, request, RequestRefused, type ReplaySocket, type SessionView } from "@/client/replay-client";
-import type { FollowerSync } from "@/domain/protocol";
-import { formatJoinCode } from "@/domain/join-code";
-import { saveClass, savedClass, takeKeyFromFragment } from "../../class-sessions";
+import { cardLockClock } from "@/domain/card-logic";
 import type { FeedCard } from "@/domain/feed";
 import type { DataNote } from "@/domain/feed-model";
-import type { Command, ProtocolEntry } from "@/domain/protocol";
+import { formatJoinCode } from "@/domain/join-code";
+import type { Command, FollowerSync, ProtocolEntry } from "@/domain/protocol";
 import { PROTOCOL_VERSION } from "@/domain/protocol-version";
-import { cardLockClock } from "@/domain/card-logic";
 import { bounds, entriesShownAt, RATE_MAX, RATE_MIN, RATE_PRESETS } from "@/domain/replay/clock";
 import { formatForUrl, parseJumpTime } from "@/domain/replay/jump";
 import { zoneLabel } from "@/domain/time";
+import { saveClass, savedClass, takeKeyFromFragment } from "../../class-sessions";
 import { CardsPanel } from "./cards-panel";
 import { EntryView } from "./entry-view";
 import { createCardMentionFinder } from "./marked-text";
@@ -92,6 +91,7 @@ function sideZones(feed: ReplayFeed): Array<{ label: string; zone: string }> {
 
 export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionPanel }: Props) {
   const role = mode.kind === "solo" ? "solo" : mode.role;
+  const code = mode.kind === "session" ? mode.code : null;
   const modeKey = JSON.stringify(mode);
   const clientRef = useRef<ReplayClient | null>(null);
   const [view, setView] = useState<SessionView | undefined>();
@@ -165,8 +165,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
       client.close();
       socket.disconnect();
     };
-    // `mode` by value: a parent may pass an equal object on every render.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `mode` by value (modeKey): a parent may pass an equal object on every render.
   }, [feed, modeKey]);
 
   const send = useCallback((command: Command) => {
@@ -372,7 +371,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
               </button>
             </>
           ) : (
-            <span>Following the class live · session {formatJoinCode(mode.kind === "session" ? mode.code : "")}. Your controls only move your own view.</span>
+            <span>Following the class live · session {formatJoinCode(code ?? "")}. Your controls only move your own view.</span>
           )}
         </p>
       )}
