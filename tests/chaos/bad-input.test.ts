@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FEED_LIMITS } from "../../domain/feed-model";
-import { createTestDatabase, FEED, projectRoot, record, replayClient, runFileCleanups, spawnServer, tempDataDir, withClient, type ServerProcess } from "./harness";
+import { cleanUpAfterFile, createTestDatabase, FEED, projectRoot, record, replayClient, spawnServer, tempDataDir, withClient, type ServerProcess } from "./harness";
 
 let server: ServerProcess;
 let url: string;
@@ -28,10 +28,7 @@ beforeAll(async () => {
   url = server.url!;
 });
 
-afterAll(async () => {
-  record({ attacksRefused: refused });
-  await runFileCleanups();
-});
+cleanUpAfterFile(() => record({ attacksRefused: refused }));
 
 /** Sends raw bytes and returns the status line's code (HTTP parsers refuse before any route runs). */
 function rawStatus(request: string): Promise<number> {

@@ -5,27 +5,23 @@
  * the server finish, closes the sockets, and leaves no process behind.
  */
 import http from "node:http";
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { RequestRefused, type ReplayClient } from "../../client/replay-client";
 import type { Command } from "../../domain/protocol";
 import {
-  closeAllSockets,
+  cleanUpAfterFile,
   createTestDatabase,
   delay,
   FEED,
   processesMentioning,
   record,
   replayClient,
-  runFileCleanups,
   sessionRow,
   spawnServer,
   tempDataDir,
 } from "./harness";
 
-afterAll(async () => {
-  closeAllSockets();
-  await runFileCleanups();
-});
+cleanUpAfterFile();
 
 function randomCommand(cards: string[], timeline: { start: number; end: number }): Command {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;

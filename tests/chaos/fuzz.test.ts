@@ -6,11 +6,11 @@
  * answer (never "internal"); the session's row and snapshot are unchanged.
  */
 import type { Socket } from "socket.io-client";
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import WebSocket from "ws";
 import { clientEvents, ErrorReason, MAX_PAYLOAD_BYTES, type ClientEventName } from "../../domain/protocol";
 import {
-  closeAllSockets,
+  cleanUpAfterFile,
   connect,
   connected,
   createTestDatabase,
@@ -18,17 +18,13 @@ import {
   FEED,
   record,
   replayClient,
-  runFileCleanups,
   sessionRow,
   spawnServer,
   stateOf,
   tempDataDir,
 } from "./harness";
 
-afterAll(async () => {
-  closeAllSockets();
-  await runFileCleanups();
-});
+cleanUpAfterFile();
 
 const REASONS = new Set<string>(Object.values(ErrorReason));
 const EVENTS = Object.keys(clientEvents) as ClientEventName[];

@@ -7,12 +7,14 @@
 import fs from "node:fs";
 import net from "node:net";
 import { io, type Socket } from "socket.io-client";
+import { afterAll } from "vitest";
 import { ReplayClient, type ReplaySocket } from "../../client/replay-client";
 import { PROTOCOL_VERSION, type ProtocolEntry } from "../../domain/protocol";
+import type { ClockState } from "../../domain/replay/clock";
 import { EmbeddedPostgres } from "../../server/db/embedded-postgres";
-import { withClient } from "../integration/helpers";
+import { runFileCleanups, withClient } from "../integration/helpers";
 
-export { createTestDatabase, delay, processesMentioning, projectRoot, runFileCleanups, spawnServer, tempDataDir, unusedPort, withClient } from "../integration/helpers";
+export { createTestDatabase, delay, processesMentioning, projectRoot, spawnServer, tempDataDir, unusedPort, withClient } from "../integration/helpers";
 export type { ServerProcess } from "../integration/helpers";
 
 export const FEED = "sputnik-helsinki-2018";
@@ -63,9 +65,17 @@ export function connect(url: string, options: ConnectOptions = {}): ReplaySocket
   return socket as ReplaySocket;
 }
 
-export function closeAllSockets(): void {
-  for (const socket of sockets) socket.disconnect();
-  sockets.clear();
+/**
+ * Call once per file: after its last test, closes its sockets, runs `first`,
+ * then stops the servers and databases its beforeAll hooks started.
+ */
+export function cleanUpAfterFile(first: () => Promise<void> | void = () => undefined): void {
+  afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
+    sockets.clear();
+    await first();
+    await runFileCleanups();
+  });
 }
 
 export async function replayClient(url: string, options: ConnectOptions = {}): Promise<ReplayClient> {
@@ -132,24 +142,18 @@ export async function embeddedUrl(dataDir: string): Promise<string> {
   return url;
 }
 
-export interface SessionRow {
+/** A replay_session row: the clock's columns, the session's settings, and bookkeeping. */
+export type SessionRow = ClockState & {
   id: string;
   kind: string;
   code: string | null;
   secretHash: string;
-  playing: boolean;
-  rate: number;
-  simAtAnchor: number;
-  serverTimeAtAnchor: number;
-  revision: number;
-  idleLimitMs: number | null;
-  stopAt: number | null;
   pauseOn: string;
   markedEntryKeys: string[];
   pinnedCards: string[];
   revealedCards: string[];
   [column: string]: unknown;
-}
+};
 
 export async function sessionRow(databaseUrl: string, sessionId: string): Promise<SessionRow | undefined> {
   return withClient(databaseUrl, async (client) => (await client.query(`SELECT * FROM replay_session WHERE id = $1`, [sessionId])).rows[0]);

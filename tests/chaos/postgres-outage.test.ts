@@ -13,12 +13,12 @@ import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RequestRefused, type ReplayClient } from "../../client/replay-client";
 import * as clock from "../../domain/replay/clock";
 import { EmbeddedPostgres } from "../../server/db/embedded-postgres";
 import {
-  closeAllSockets,
+  cleanUpAfterFile,
   delay,
   embeddedUrl,
   FEED,
@@ -26,7 +26,6 @@ import {
   FULL,
   record,
   replayClient,
-  runFileCleanups,
   sessionRow,
   spawnServer,
   tempDataDir,
@@ -35,10 +34,7 @@ import {
   type ServerProcess,
 } from "./harness";
 
-afterAll(async () => {
-  closeAllSockets();
-  await runFileCleanups();
-});
+cleanUpAfterFile();
 
 async function health(url: string): Promise<{ status: number; db: string }> {
   const response = await fetch(`${url}/api/health`);

@@ -4,18 +4,17 @@
  * followers reconnect by themselves and hold exactly the feed's prefix, with
  * nothing duplicated or missing; no session, pin or setting is lost.
  */
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { ReplayEvent } from "../../client/replay-client";
 import * as clock from "../../domain/replay/clock";
 import {
-  closeAllSockets,
+  cleanUpAfterFile,
   delay,
   embeddedUrl,
   FEED,
   feedEntries,
   record,
   replayClient,
-  runFileCleanups,
   sessionRow,
   spawnServer,
   stateOf,
@@ -24,10 +23,7 @@ import {
   watchStream,
 } from "./harness";
 
-afterAll(async () => {
-  closeAllSockets();
-  await runFileCleanups();
-});
+cleanUpAfterFile();
 
 it("resumes every session after SIGKILL; followers reconnect and converge with nothing lost", async () => {
   const dataDir = await tempDataDir();

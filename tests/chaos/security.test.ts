@@ -8,20 +8,19 @@
 import crypto from "node:crypto";
 import type { Socket } from "socket.io-client";
 import { chromium } from "@playwright/test";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { request as socketRequest, RequestRefused, type ReplayClient } from "../../client/replay-client";
 import { JOIN_CODE_ALPHABET } from "../../domain/protocol";
 import { hashSecret, secretMatches } from "../../server/replay/session-store";
 import { CHROMIUM_ARGS, chromiumPath } from "../chromium";
 import {
-  closeAllSockets,
+  cleanUpAfterFile,
   connect,
   connected,
   createTestDatabase,
   FEED,
   record,
   replayClient,
-  runFileCleanups,
   sessionRow,
   spawnServer,
   stateOf,
@@ -45,11 +44,7 @@ beforeAll(async () => {
   url = server.url!;
 });
 
-afterAll(async () => {
-  closeAllSockets();
-  record({ attacksRefused });
-  await runFileCleanups();
-});
+cleanUpAfterFile(() => record({ attacksRefused }));
 
 async function refusedWith(attempt: Promise<unknown>): Promise<string> {
   try {
