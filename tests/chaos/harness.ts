@@ -6,6 +6,7 @@
  */
 import fs from "node:fs";
 import net from "node:net";
+import WebSocket from "ws";
 import { io, type Socket } from "socket.io-client";
 import { afterAll } from "vitest";
 import { ReplayClient, type ReplaySocket } from "../../client/replay-client";
@@ -167,6 +168,43 @@ export function stateOf(row: SessionRow): Record<string, unknown> {
 
 // ---------------------------------------------------------------------------
 // Processes
+
+/** Runs the server with the inspector on a free port, for `liveHeapMiB`. */
+export const INSPECTED_SERVER = [process.execPath, "--inspect=127.0.0.1:0", "--import", "tsx", "server/main.ts"];
+
+/**
+ * The server's live JavaScript heap, in MiB, right after a full garbage
+ * collection (through the inspector of a server started with
+ * INSPECTED_SERVER). Unlike RSS, it does not depend on when V8 last
+ * collected, so growth is retained memory: a leak.
+ */
+export async function liveHeapMiB(output: string): Promise<number> {
+  const endpoint = /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
+  if (!endpoint) throw new Error("the server was not started with INSPECTED_SERVER");
+  const ws = new WebSocket(endpoint);
+  await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+  try {
+    let id = 0;
+    const call = (method: string, params: object = {}) =>
+      new Promise<any>((resolve) => {
+        const mine = ++id;
+        const onMessage = (data: WebSocket.RawData) => {
+          const message = JSON.parse(String(data));
+          if (message.id !== mine) return;
+          ws.off("message", onMessage);
+          resolve(message.result);
+        };
+        ws.on("message", onMessage);
+        ws.send(JSON.stringify({ id: mine, method, params }));
+      });
+    await call("HeapProfiler.collectGarbage");
+    await call("HeapProfiler.collectGarbage"); // a second pass frees what the first only unlinked
+    const { result } = await call("Runtime.evaluate", { expression: "process.memoryUsage().heapUsed", returnByValue: true });
+    return (result.value as number) / 2 ** 20;
+  } finally {
+    ws.close();
+  }
+}
 
 /** Resident memory of a process, in MiB. */
 export function rssMiB(pid: number): number {

@@ -18,6 +18,8 @@ import {
   FEED,
   feedEntries,
   FULL,
+  INSPECTED_SERVER,
+  liveHeapMiB,
   record,
   replayClient,
   rssMiB,
@@ -32,7 +34,7 @@ let server: ServerProcess;
 const proxies: TcpProxy[] = [];
 
 beforeAll(async () => {
-  server = await spawnServer({ RELIVE_DATA_DIR: await tempDataDir() });
+  server = await spawnServer({ RELIVE_DATA_DIR: await tempDataDir() }, { command: INSPECTED_SERVER });
   expect(server.url, server.output()).toBeDefined();
 });
 
@@ -157,12 +159,14 @@ describe.concurrent("client network cuts", () => {
     const streams = followers.map(watchStream);
     await presenter.control({ type: "play" });
     await delay(3000);
-    const baseline = rssMiB(server.child.pid!);
+    const baseline = { heap: await liveHeapMiB(server.output()), rss: rssMiB(server.child.pid!) };
+    let lastSent = Date.now();
+    for (const follower of followers) follower.socket.onAnyOutgoing(() => (lastSent = Date.now()));
 
-    // Three storms. Memory rises during each (new sockets before the old ones
-    // are collected); once the class is quiet it must come back to where it was.
-    const after: number[] = [];
+    // Three storms. RSS rises and falls with V8's collections; the live heap
+    // after a full collection is what the server keeps: it must not grow.
     let catchUpMs = 0;
+    const rss: number[] = [];
     for (let storm = 0; storm < 3; storm++) {
       proxy.cut("reset");
       await delay(1000);
@@ -170,9 +174,17 @@ describe.concurrent("client network cuts", () => {
       await delay(1000);
       if (storm === 2) await presenter.control({ type: "pause" });
       catchUpMs = Math.max(catchUpMs, await converged(presenter, followers, 90_000));
-      await delay(2000); // presence settles; the server's timers run down
-      after.push(rssMiB(server.child.pid!));
+      rss.push(rssMiB(server.child.pid!));
+      // Let every rejoin finish its clock sync (a drop in the middle of one is the known defect below).
+      while (Date.now() - lastSent < 1500) await delay(250);
     }
+    await delay(2000); // presence settles; the server's timers run down
+    const heap = await liveHeapMiB(server.output());
+    console.log(
+      `reconnect storm: 1000 followers converged within ${catchUpMs} ms, three times; live heap ${baseline.heap.toFixed(1)} MiB before, ` +
+        `${heap.toFixed(1)} MiB after; RSS ${baseline.rss.toFixed(0)} MiB before, ${rss.map((value) => value.toFixed(0)).join(" / ")} MiB after each storm`,
+    );
+    expect(heap).toBeLessThan(baseline.heap * 1.1 + 4);
 
     let entriesLost = 0;
     for (const [index, follower] of followers.entries()) {
@@ -184,19 +196,28 @@ describe.concurrent("client network cuts", () => {
     expect(lost).toEqual([]);
     // The server counts exactly the thousand: no socket left behind by the storm.
     expect(presence).toMatchObject({ followers: 1000, presenters: 1 });
-    const settledWithin = baseline * 1.1 + 16;
-    let settled = rssMiB(server.child.pid!);
-    const quiet = Date.now();
-    while (settled > settledWithin && Date.now() - quiet < 40_000) {
-      await delay(1000);
-      settled = rssMiB(server.child.pid!);
-    }
-    console.log(
-      `reconnect storm: 1000 followers converged within ${catchUpMs} ms, three times; server RSS ${baseline.toFixed(0)} MiB before, ` +
-        `${after.map((rss) => rss.toFixed(0)).join(" / ")} MiB after each storm, ${settled.toFixed(0)} MiB ${Math.round((Date.now() - quiet) / 1000)} s later`,
-    );
-    expect(settled).toBeLessThan(settledWithin);
     for (const follower of followers) follower.socket.disconnect();
     record({ faultsSurvived: 3, entriesLost });
+  });
+});
+
+describe("known defect (client/replay-client.ts)", () => {
+  // rejoin() runs on every reconnect: session:join, then a clock sync of 8
+  // pings. A drop while that is in flight (a flapping Wi-Fi) rejects it with
+  // "socket has been disconnected", and rejoin() reports the session lost,
+  // though socket.io reconnects and the next rejoin succeeds. In back-to-back
+  // storms about half of 1,000 followers were told "lost" this way.
+  it.fails("a connection that drops again during its rejoin is not reported lost", async () => {
+    const presenter = await replayClient(server.url!);
+    const { code } = await presenter.create(FEED, "shared");
+    const follower = await replayClient(server.url!);
+    await follower.join({ code: code! });
+    const lost: ReplayEvent[] = [];
+    follower.on((event) => event.type === "lost" && lost.push(event));
+    follower.socket.io.once("reconnect", () => setTimeout(() => follower.socket.io.engine.close(), 1));
+    follower.socket.io.engine.close();
+    await delay(3000);
+    expect(follower.socket.connected).toBe(true);
+    expect(lost).toEqual([]);
   });
 });
