@@ -23,6 +23,9 @@ import * as clock from "../domain/replay/clock";
 
 export type ReplaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** Refusals worth asking again about: the server was busy or its database away. */
+const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set(["rate_limited", "unavailable", "conflict", "internal"]);
+
 /** A monotonic wall clock in epoch milliseconds. */
 export const monotonicNow = (): number => performance.timeOrigin + performance.now();
 
@@ -350,7 +353,13 @@ export class ReplayClient {
     return this.syncing;
   }
 
-  private async rejoin(): Promise<void> {
+  /**
+   * After a reconnect: join again with what we hold. Only a refusal that
+   * will not change (the session is gone or expired, the key is wrong) loses
+   * the session; a busy or unavailable server is asked again with backoff,
+   * and a connection that drops mid-way rejoins on its next reconnect.
+   */
+  private async rejoin(attempt = 0): Promise<void> {
     if (!this.view) return;
     const view = this.view;
     try {
@@ -361,10 +370,12 @@ export class ReplayClient {
       });
       this.applySnapshot(response.snapshot);
       if (this.detached) this.reportStatus();
-      await this.sync.sync();
+      await this.sync.sync().catch(() => undefined); // a failed sync is retried by the periodic one
     } catch (error) {
-      if (error instanceof RequestRefused && error.refusal.reason === "rate_limited") setTimeout(() => void this.rejoin(), 1000);
-      else this.lost(error);
+      if (error instanceof RequestRefused && !TRANSIENT_REFUSALS.has(error.refusal.reason)) return this.lost(error);
+      if (!this.socket.connected) return; // the next "reconnect" rejoins
+      const delay = Math.min(10_000, 1000 * 2 ** attempt);
+      setTimeout(() => void this.rejoin(attempt + 1), delay);
     }
   }
 

@@ -4,7 +4,7 @@
  * allowance refills. Codes that exist cost nothing, so a class typing its
  * code never meets the limit.
  */
-export const GUESS_LIMIT = { burst: 10, refillMs: 6_000 } as const;
+export const GUESS_LIMIT = { burst: 20, refillMs: 3_000 } as const;
 
 interface Allowance {
   misses: number;

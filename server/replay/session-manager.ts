@@ -37,6 +37,9 @@ export interface SessionManagerOptions {
   idleUnloadMs?: number;
 }
 
+/** How soon a stop that could not be written (the database is away) is tried again. */
+const STOP_RETRY_MS = 1000;
+
 export class SessionManager {
   private readonly live = new Map<string, LiveSession>();
   private readonly loading = new Map<string, Promise<LiveSession | undefined>>();
@@ -154,19 +157,28 @@ export class SessionManager {
     });
   }
 
-  /** A playing clock reached its stop: pause exactly there. */
+  /**
+   * A playing clock reached its stop: pause exactly there. Clients stop on
+   * time by themselves; if the database cannot take the paused state now, it
+   * is written as soon as it can (retried every STOP_RETRY_MS).
+   */
   private stop(session: LiveSession): Promise<void> {
-    return session.enqueue(async () => {
-      const current = session.state;
-      if (!current.clock.playing || !clock.reachedStop(current.clock, session.feed.timeline, this.options.now())) return;
-      const stopped = { ...current, clock: clock.stopTransition(current.clock, session.feed.timeline) };
-      if (await this.options.store.save(stopped, current.clock.revision, new Date(this.options.now()))) {
-        session.adopt(stopped);
-        this.options.publish(stopped);
-      } else {
-        await this.reload(session); // another process stopped it first
-      }
-    });
+    return session
+      .enqueue(async () => {
+        const current = session.state;
+        if (!current.clock.playing || !clock.reachedStop(current.clock, session.feed.timeline, this.options.now())) return;
+        const stopped = { ...current, clock: clock.stopTransition(current.clock, session.feed.timeline) };
+        if (await this.options.store.save(stopped, current.clock.revision, new Date(this.options.now()))) {
+          session.adopt(stopped);
+          this.options.publish(stopped);
+        } else {
+          await this.reload(session); // another process stopped it first
+        }
+      })
+      .catch(() => {
+        if (this.live.get(session.id) !== session) return; // unloaded or closed meanwhile
+        setTimeout(() => void this.stop(session), STOP_RETRY_MS).unref();
+      });
   }
 
   private async reload(session: LiveSession): Promise<void> {

@@ -10,7 +10,7 @@ import type { SessionDirectory, SessionLookup } from "./session-directory";
 
 export const SESSION_LOOKUP_HEADER = "x-relive-session-lookup";
 
-const SESSION_PAGE = /^\/s\/([^/?#]{1,40})(?:\/(?:present|control))?\/?(?:[?#]|$)/;
+const SESSION_PAGE = /^\/s\/([^/?#]+)(?:\/(?:present|control))?\/?(?:[?#]|$)/;
 
 const STATUS: Record<SessionLookup["status"], number> = { found: 200, invalid: 404, unknown: 404, expired: 410, rate_limited: 429 };
 

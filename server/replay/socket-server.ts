@@ -115,11 +115,13 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, guard: J
         if (!secretMatches(join.secret, session.state.secretHash)) throw refusal(ErrorReason.badSecret, "That presenter link is not valid for this session");
         role = "presenter";
       }
+      // Extending the expiry needs the database; the join itself does not (the session is in memory).
+      // During an outage the extension waits for the next command or join.
+      await manager.touch(session).catch(() => undefined);
       socket.data.roles[session.id] = role;
       socket.data.sync[session.id] = { detached: false, skewMs: null, revision: null, silent: false };
       await socket.join(sessionRoom(session.id));
       presence.changed(session.id);
-      await manager.touch(session);
       return { ok: true, role, snapshot: session.snapshot(join.have?.cursor ?? 0), timeline: session.feed.timeline };
     },
 

@@ -117,8 +117,8 @@ async function survivesOutage(
     .catch((error: unknown) => (error instanceof RequestRefused ? error.refusal.reason : String(error)));
   expect(["ok", "unavailable"]).toContain(joined);
 
-  // A student's Wi-Fi blips during the outage: socket.io reconnects, and the
-  // rejoin needs the database (see the known defect below).
+  // A student's Wi-Fi blips during the outage: socket.io reconnects and
+  // rejoins from memory (the expiry waits for the database).
   blipped.socket.io.engine.close();
 
   // The clock keeps running for everyone connected, and entries keep arriving.
@@ -159,10 +159,13 @@ async function survivesOutage(
   rejoinsLost.push(blippedLost.length > 0 ? `told "lost" (${blippedLost.join(", ")}); ${blippedFollows ? "but follows" : "frozen"}` : blippedFollows ? "ok" : "frozen");
   expect(shown).toBe(clock.entriesShownAt(presenter.view!.timeline, state.simAtAnchor));
   // The other class's automatic pause fell due during the outage: its clients
-  // hold at the pause point (the clock clamps at stopAt) ...
+  // held at the pause point (the clock clamps at stopAt), and the paused state
+  // is written once the database is back (retried every second).
+  const before = stopper.currentClock()!;
+  const stopAt = before.playing ? before.stopAt : before.simAtAnchor;
+  await waitFor("the stop to be written", async () => !stopper.currentClock()!.playing, 10_000).catch(() => undefined);
   const stopped = stopper.currentClock()!;
-  expect(stopper.simTime()).toBe(stopped.stopAt);
-  // ... but the paused state is never written (see the known defect below).
+  expect(stopper.simTime()).toBe(stopAt);
   stopTransitionsLost.push(stopped.playing);
   expect(server.child.exitCode).toBeNull();
   console.log(
@@ -226,25 +229,20 @@ function listenOn(server: net.Server, port: number): Promise<boolean> {
   });
 }
 
-describe("known defects", () => {
-  // A stop (pause point or end) that falls due while the database is down is
-  // attempted once, fails, and is never retried: the session stays "playing"
-  // at its stopAt until the next command. Clients still hold at the right
-  // instant (the clock clamps), so nothing is shown wrong, but the presenter
-  // sees "Playing". Remove `.fails` once the stop is retried after recovery.
-  it.fails("a stop that fell due during the outage is persisted once the database is back", () => {
+describe("after the outage", () => {
+  // Once a defect: a stop (pause point or end) that fell due while the
+  // database was down was tried once and never again, so the session kept
+  // saying "playing". The session manager now retries it every second.
+  it("a stop that fell due during the outage is persisted once the database is back", () => {
     expect(stopTransitionsLost.length).toBeGreaterThan(0);
     expect(stopTransitionsLost).not.toContain(true);
   });
 
-  // A follower whose connection drops during the outage rejoins at once; the
-  // join is refused with `unavailable` (its last step writes the session's
-  // activity), and ReplayClient reports the session lost (it retries only
-  // `rate_limited`). Yet the socket was already put in the session's room
-  // and given its role before that write, so it goes on receiving: refused
-  // and joined at once. (server/replay/socket-server.ts "session:join";
-  // client/replay-client.ts rejoin().)
-  it.fails("a follower that reconnected during the outage is not told the session is lost", () => {
+  // Once a defect: a rejoin during the outage was refused with `unavailable`
+  // (it wrote the session's activity) after the socket was already in the
+  // room, and ReplayClient reported the session lost. Joins no longer need
+  // the database, and transient refusals are retried.
+  it("a follower that reconnected during the outage is not told the session is lost", () => {
     expect(rejoinsLost.length).toBeGreaterThan(0);
     expect(rejoinsLost.filter((outcome) => outcome !== "ok")).toEqual([]);
   });

@@ -8,7 +8,7 @@ import http from "node:http";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReplayClient, request, type ReplayEvent, type ReplaySocket } from "../../client/replay-client";
-import { PROTOCOL_VERSION, SYNC_TOLERANCE_MS, type ProtocolEntry } from "../../domain/protocol";
+import { JOIN_CODE_ALPHABET, PROTOCOL_VERSION, SYNC_TOLERANCE_MS, type ProtocolEntry } from "../../domain/protocol";
 import { GUESS_LIMIT } from "../../server/replay/join-guard";
 import { createTestDatabase, delay, runFileCleanups, spawnServer, tempDataDir, withClient, type ServerProcess } from "./helpers";
 
@@ -39,6 +39,9 @@ async function client(from?: string): Promise<ReplayClient> {
   await replay.sync.sync();
   return replay;
 }
+
+/** The i-th of many codes no session has (ZZZZ + two letters). */
+const unknownCode = (i: number) => `ZZZZ${JOIN_CODE_ALPHABET[Math.floor(i / JOIN_CODE_ALPHABET.length) % JOIN_CODE_ALPHABET.length]}${JOIN_CODE_ALPHABET[i % JOIN_CODE_ALPHABET.length]}`;
 
 /** GET from a given loopback address: status, headers and body. */
 function page(path: string, from: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
@@ -137,9 +140,9 @@ describe("join codes", () => {
     const { code } = await presenter.create(FEED, "shared");
     const guesser = connect("127.0.0.2");
     for (let i = 0; i < GUESS_LIMIT.burst; i++) {
-      await expect(request(guesser, "session:join", { code: `ZZZZZ${"ABCDEFGHJK"[i]}` })).rejects.toMatchObject({ refusal: { reason: "unknown_session" } });
+      await expect(request(guesser, "session:join", { code: unknownCode(i) })).rejects.toMatchObject({ refusal: { reason: "unknown_session" } });
     }
-    await expect(request(guesser, "session:join", { code: "ZZZZZM" })).rejects.toMatchObject({ refusal: { reason: "rate_limited" } });
+    await expect(request(guesser, "session:join", { code: unknownCode(GUESS_LIMIT.burst) })).rejects.toMatchObject({ refusal: { reason: "rate_limited" } });
     // Even a real code waits: otherwise guessing would go on.
     await expect(request(guesser, "session:join", { code: code! })).rejects.toMatchObject({ refusal: { message: expect.stringMatching(/try again in \d+ s/) } });
     // A new connection from the same address is the same client.
@@ -163,7 +166,7 @@ describe("join codes", () => {
     expect(invalid.status).toBe(404);
     expect(invalid.text).not.toContain("<b>");
 
-    for (let i = 0; i < GUESS_LIMIT.burst; i++) await page(`/s/ZZZZZ${"ABCDEFGHJK"[i]}`, "127.0.0.6");
+    for (let i = 0; i < GUESS_LIMIT.burst; i++) await page(`/s/${unknownCode(i)}`, "127.0.0.6");
     const limited = await page(`/s/${code}`, "127.0.0.6");
     expect(limited.status).toBe(429);
     expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
