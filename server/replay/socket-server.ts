@@ -55,6 +55,9 @@ export interface FollowerMeasure {
 /** How often the followers of a session with a presenter connected are measured. */
 export const PROBE_INTERVAL_MS = 5_000;
 const PROBE_TIMEOUT_MS = 2_000;
+/** A failed count is retried this often, this many times in a row (past a dead process's heartbeat timeout). */
+const PRESENCE_RETRY_MS = 1_000;
+const PRESENCE_RETRIES = 30;
 
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
@@ -220,18 +223,20 @@ class PresenceCounter {
   /** Sessions whose last count here found a presenter. */
   private readonly watched = new Set<string>();
   private readonly lastSent = new Map<string, string>();
+  /** Counts that failed in a row, per session. */
+  private readonly failures = new Map<string, number>();
 
   constructor(
     private readonly io: ReplayServer,
     private readonly revisionOf: (sessionId: string) => number | undefined,
   ) {}
 
-  changed(sessionId: string): void {
+  changed(sessionId: string, delayMs = 250): void {
     if (this.pending.has(sessionId)) return;
     const timer = setTimeout(() => {
       this.pending.delete(sessionId);
       void this.send(sessionId, true);
-    }, 250);
+    }, delayMs);
     timer.unref();
     this.pending.set(sessionId, timer);
   }
@@ -267,8 +272,15 @@ class PresenceCounter {
       if (presenterIds.length === 0 || (!always && this.lastSent.get(sessionId) === key)) return;
       this.lastSent.set(sessionId, key);
       this.io.to(presenterIds).emit("session:presence", payload);
+      this.failures.delete(sessionId);
     } catch {
-      // Another process did not answer in time; the next change will count again.
+      // Another process did not answer in time (one that died is counted
+      // until its heartbeats are missed): count again shortly, or the console
+      // would wait for the next join or leave.
+      const failures = (this.failures.get(sessionId) ?? 0) + 1;
+      if (failures > PRESENCE_RETRIES) return void this.failures.delete(sessionId);
+      this.failures.set(sessionId, failures);
+      this.changed(sessionId, PRESENCE_RETRY_MS);
     }
   }
 }

@@ -1,12 +1,16 @@
 /**
  * The server dies mid-lesson (SIGKILL) and comes back: every screen of the
  * class reconnects by itself and shows the session where it should be.
- * Runs its own server process, on the test PostgreSQL of the main one.
+ * Runs its own server process on a database of its own in the main test
+ * server's PostgreSQL: sharing the main server's database would make the two
+ * servers peers (the socket.io adapter), and the main one would wait for this
+ * one's answers for a while after it is killed.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import pg from "pg";
 import { EmbeddedPostgres } from "../../server/db/embedded-postgres";
 
 const mainPort = Number(process.env.RELIVE_E2E_PORT ?? 3197);
@@ -17,7 +21,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 async function startServer(databaseUrl: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATABASE_URL: databaseUrl, RELIVE_SKIP_SEED: "1" },
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATABASE_URL: databaseUrl },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -31,6 +35,25 @@ async function startServer(databaseUrl: string): Promise<ChildProcess> {
     child.once("exit", (code) => reject(new Error(`server exited (${code}) before it was ready:\n${output}`)));
   });
   return child;
+}
+
+/** A new, empty database in the cluster at `clusterUrl` (the server migrates and seeds it); dropped by the returned function. */
+async function createDatabase(clusterUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `e2e_restart_${process.pid}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: clusterUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(clusterUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 function kill(child: ChildProcess): Promise<void> {
@@ -52,9 +75,11 @@ async function open(browser: Browser, url: string, viewport = { width: 1280, hei
 
 test("the server is killed mid-session and restarted: every screen recovers by itself", async ({ browser }) => {
   test.setTimeout(120_000);
-  const databaseUrl = await EmbeddedPostgres.runningUrl(path.join(os.tmpdir(), `relive-e2e-${mainPort}`));
-  expect(databaseUrl, "the main test server's PostgreSQL").toBeDefined();
-  let server = await startServer(databaseUrl!);
+  const clusterUrl = await EmbeddedPostgres.runningUrl(path.join(os.tmpdir(), `relive-e2e-${mainPort}`));
+  expect(clusterUrl, "the main test server's PostgreSQL").toBeDefined();
+  const database = await createDatabase(clusterUrl!);
+  const databaseUrl = database.url;
+  let server = await startServer(databaseUrl);
   try {
     const console = await open(browser, `${base}/replay/sputnik-helsinki-2018?t=15:00`, { width: 1440, height: 1000 });
     await expect(console.getByTestId("sim-clock")).toHaveText("18:00:00");
@@ -75,7 +100,7 @@ test("the server is killed mid-session and restarted: every screen recovers by i
     // The clocks keep running on every screen while the server is away.
     const during = await follower.getByTestId("sim-clock").textContent();
     await expect(follower.getByTestId("sim-clock")).not.toHaveText(during!);
-    server = await startServer(databaseUrl!);
+    server = await startServer(databaseUrl);
 
     for (const page of screens) await expect(page.getByTestId("offline")).toHaveCount(0, { timeout: 20_000 });
     // Still playing, pins kept; the presenter can still control it.
@@ -96,5 +121,6 @@ test("the server is killed mid-session and restarted: every screen recovers by i
   } finally {
     for (const context of contexts.splice(0)) await context.close();
     await kill(server);
+    await database.drop();
   }
 });

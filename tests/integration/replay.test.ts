@@ -356,4 +356,32 @@ describe("two server processes sharing one PostgreSQL", () => {
     expect((await a.stop()).code).toBe(0);
     expect((await b.stop()).code).toBe(0);
   });
+
+  it("do not wait for one that was killed: a console on the other still hears who is following", async () => {
+    const databaseUrl = await createTestDatabase();
+    const a = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir() });
+    const b = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir() });
+    expect(a.url && b.url, a.output() + b.output()).toBeTruthy();
+    // The two know each other: a change on a reaches a follower on b.
+    const first = await client(a.url!);
+    const { code } = await first.create(FEED, "shared");
+    const other = await client(b.url!);
+    await other.join({ code: code! });
+    const carried = new Promise<void>((resolve) => other.on((event) => event.type === "state" && event.view.clock.rate === 60 && resolve()));
+    await first.control({ type: "rate", rate: 60 });
+    await carried;
+    other.socket.disconnect();
+    await b.stop("SIGKILL");
+
+    // a still counts b until b's heartbeats are missed; its counts of who follows fail until then.
+    const presenter = await client(a.url!);
+    const { code: classCode } = await presenter.create(FEED, "shared");
+    const counted = new Promise<number>((resolve) =>
+      presenter.on((event) => event.type === "presence" && event.followers === 1 && resolve(event.followers)),
+    );
+    const follower = await client(a.url!);
+    await follower.join({ code: classCode! });
+    expect(await counted).toBe(1);
+    expect((await a.stop()).code).toBe(0);
+  }, 40_000);
 });
