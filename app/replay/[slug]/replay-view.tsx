@@ -56,7 +56,8 @@ export interface SessionPanelContext {
   /** Simulated time shown now. */
   sim: number;
   presence: Presence | undefined;
-  send: (command: Command) => void;
+  /** Sends a command; resolves true once the server applied it, false if it was refused (the notice says why). */
+  send: (command: Command) => Promise<boolean>;
 }
 
 interface Props {
@@ -168,8 +169,16 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
     // `mode` by value (modeKey): a parent may pass an equal object on every render.
   }, [feed, modeKey]);
 
-  const send = useCallback((command: Command) => {
-    clientRef.current?.control(command).catch((caught: unknown) => setNotice(caught instanceof Error ? caught.message : String(caught)));
+  const send = useCallback(async (command: Command): Promise<boolean> => {
+    const client = clientRef.current;
+    if (!client) return false;
+    try {
+      await client.control(command);
+      return true;
+    } catch (caught) {
+      setNotice(caught instanceof Error ? caught.message : String(caught));
+      return false;
+    }
   }, []);
 
   // The cards panel re-renders when a card unlocks or the pins change, not every frame.

@@ -7,8 +7,8 @@
  * pause points.
  */
 import { DateTime } from "luxon";
-import { useEffect, useState } from "react";
-import type { ProtocolEntry } from "@/domain/protocol";
+import { useEffect, useRef, useState } from "react";
+import type { ProtocolEntry, SessionSettings } from "@/domain/protocol";
 import { formatJoinCode } from "@/domain/join-code";
 import { entriesShownAt } from "@/domain/replay/clock";
 import { SHARED_TTL_DAYS } from "@/domain/session-ttl";
@@ -22,6 +22,8 @@ interface Props extends SessionPanelContext {
   joinQrSvg: string | undefined;
 }
 
+type PauseSettings = { mode: SessionSettings["pauseOn"]; markedEntryKeys: string[] };
+
 /** Upcoming entries listed for pause points. */
 const UPCOMING = 12;
 
@@ -29,6 +31,9 @@ export function ConsolePanel({ view, sim, presence, send, feed, code, joinUrl, j
   const [entries, setEntries] = useState<ProtocolEntry[] | undefined>();
   const [remote, setRemote] = useState<{ url: string; qr: string } | undefined>();
   const [showAll, setShowAll] = useState(false);
+  // A ticked pause point shows ticked at once; the server's answer replaces it (or, if refused, undoes it).
+  const [pendingPause, setPendingPause] = useState<PauseSettings | undefined>();
+  const pauseRequests = useRef(0);
 
   useEffect(() => {
     // The whole feed, for the private preview. (The feed is public; the class just does not see it yet.)
@@ -41,14 +46,23 @@ export function ConsolePanel({ view, sim, presence, send, feed, code, joinUrl, j
   const shown = entriesShownAt(view.timeline, sim);
   const next = entries?.[shown];
   const upcoming = entries?.slice(shown, showAll ? undefined : shown + UPCOMING) ?? [];
-  const marked = new Set(view.settings.pauseOn === "marked" ? view.settings.markedEntryKeys : []);
+  const pause: PauseSettings = pendingPause ?? { mode: view.settings.pauseOn, markedEntryKeys: view.settings.markedEntryKeys };
+  const marked = new Set(pause.mode === "marked" ? pause.markedEntryKeys : []);
   const time = (iso: string) => DateTime.fromISO(iso, { zone: feed.eventZone }).toFormat("HH:mm");
 
+  const setPause = (next: PauseSettings) => {
+    setPendingPause(next);
+    const request = ++pauseRequests.current;
+    void send({ type: "pauseOn", ...next }).then(() => {
+      // The server's state has arrived (it is sent before the answer); show it, unless a later click is still on its way.
+      if (request === pauseRequests.current) setPendingPause(undefined);
+    });
+  };
   const toggleMark = (key: string) => {
-    const keys = new Set(view.settings.markedEntryKeys);
+    const keys = new Set(pause.markedEntryKeys);
     if (marked.has(key)) keys.delete(key);
     else keys.add(key);
-    send({ type: "pauseOn", mode: keys.size > 0 ? "marked" : "off", markedEntryKeys: [...keys] });
+    setPause({ mode: keys.size > 0 ? "marked" : "off", markedEntryKeys: [...keys] });
   };
 
   const showRemote = async () => {
@@ -97,7 +111,7 @@ export function ConsolePanel({ view, sim, presence, send, feed, code, joinUrl, j
           <span className="console-hint">(a new window: move it to the projector, press f)</span>
         </p>
         <p>
-          <button type="button" aria-pressed={view.settings.blanked} onClick={() => send({ type: "blank", blanked: !view.settings.blanked })} data-testid="blank-projector">
+          <button type="button" aria-pressed={view.settings.blanked} onClick={() => void send({ type: "blank", blanked: !view.settings.blanked })} data-testid="blank-projector">
             {view.settings.blanked ? "Show the projector again" : "Blank the projector"}
           </button>{" "}
           <span className="console-hint">(b)</span>
@@ -139,8 +153,10 @@ export function ConsolePanel({ view, sim, presence, send, feed, code, joinUrl, j
         <label className="console-hint">
           <input
             type="checkbox"
-            checked={view.settings.pauseOn === "every"}
-            onChange={(event) => send({ type: "pauseOn", mode: event.target.checked ? "every" : view.settings.markedEntryKeys.length ? "marked" : "off" })}
+            checked={pause.mode === "every"}
+            onChange={(event) =>
+              setPause({ mode: event.target.checked ? "every" : pause.markedEntryKeys.length ? "marked" : "off", markedEntryKeys: pause.markedEntryKeys })
+            }
           />{" "}
           Stop at every update
         </label>
@@ -148,7 +164,7 @@ export function ConsolePanel({ view, sim, presence, send, feed, code, joinUrl, j
           {upcoming.map((entry) => (
             <li key={entry.id}>
               <label>
-                <input type="checkbox" checked={marked.has(entry.key)} onChange={() => toggleMark(entry.key)} disabled={view.settings.pauseOn === "every"} />{" "}
+                <input type="checkbox" checked={marked.has(entry.key)} onChange={() => toggleMark(entry.key)} disabled={pause.mode === "every"} />{" "}
                 <span className="entry-time">{time(entry.publishedAt)}</span> {entry.title}
               </label>
             </li>
