@@ -19,8 +19,12 @@ test("a link to a moment opens there, and the replay plays entries in as their t
   // 15:10 GMT is 18:10 in Helsinki; 22 updates had been published by then, the last at 15:09.
   await expect(page.getByTestId("sim-clock")).toHaveText(/^18:1[01]:\d\d$/);
   await expect(page.locator(".entry").first()).toContainText(/18:09 Helsinki|18:11 Helsinki/);
+  // What was published before the viewer came is not highlighted as new.
+  await expect(page.locator(".entry-fresh")).toHaveCount(0);
   // At 10× the 15:11 press-conference update arrives about three seconds later, on top.
   await expect(page.locator(".entry").first()).toContainText("Putin and Trump Hold Press Conference", { timeout: 5000 });
+  await expect(page.locator(".entry").first()).toHaveClass(/entry-fresh/);
+  await expect(page.locator(".entry-fresh")).toHaveCount(1);
   await expect(page.locator(".entry").first()).toContainText("18:11 Helsinki");
   await expect(page.locator(".entry").first()).toContainText("(15:11 GMT)");
 

@@ -198,19 +198,21 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
   const shownCount = view && timeline && shownAt !== undefined ? Math.min(view.entries.length, entriesShownAt(timeline, shownAt)) : 0;
 
   // Track arrivals (for the highlight and the live region) and the "new updates" hold.
+  // What was published before the moment the page opened at does not "arrive", even if its text comes later.
+  const openedAt = useRef<number | undefined>(undefined);
+  const timeKnown = sim !== undefined;
   useEffect(() => {
-    if (!view || preview !== null) return;
+    if (!view || preview !== null || sim === undefined) return;
+    const opened = (openedAt.current ??= sim);
     const now = performance.now();
-    if (shownCount > lastShown.current) {
-      const added = view.entries.slice(lastShown.current, shownCount);
+    const added = view.entries.slice(lastShown.current, shownCount).filter((_, i) => view.timeline.entryTimes[lastShown.current + i]! > opened);
+    if (added.length > 0) {
       for (const entry of added) arrivedAt.current.set(entry.id, now);
-      const latest = added.at(-1);
-      if (latest && lastShown.current > 0) {
-        setAnnouncement(`${added.length === 1 ? "New update" : `${added.length} new updates`}: ${latest.title}`);
-      }
+      setAnnouncement(`${added.length === 1 ? "New update" : `${added.length} new updates`}: ${added.at(-1)!.title}`);
     }
     lastShown.current = shownCount;
-  }, [shownCount, view, preview]);
+    // `sim` is read once, for the opening moment: the effect need not run every frame.
+  }, [shownCount, view, preview, timeKnown]);
 
   useEffect(() => {
     const onScroll = () => {
