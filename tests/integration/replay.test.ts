@@ -117,7 +117,9 @@ describe("emission", () => {
     await presenter.control({ type: "play" });
     await delay(6000); // 12 simulated minutes at 120×: 15:05 → 15:17, six entries
     expect(lateness.length).toBeGreaterThanOrEqual(3);
-    expect(Math.max(...lateness)).toBeLessThan(50); // the benchmark holds the tight numbers
+    // Scheduled at each entry's own instant, not on a coarse tick (which would be late by up to the
+    // tick). The bound leaves room for a busy CI machine: `npm run bench` holds the tight numbers.
+    expect(Math.max(...lateness)).toBeLessThan(250);
     expect(Math.min(...lateness)).toBeGreaterThan(-5); // never early
   });
 
