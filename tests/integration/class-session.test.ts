@@ -130,7 +130,7 @@ describe("followers", () => {
     const lagging = await presenceWhere(presenter, (event) => event.sync.lagging === 1);
     expect(lagging.followers).toBe(2);
     expect(lagging.sync.maxSkewMs).toBeGreaterThan(SYNC_TOLERANCE_MS);
-    expect(lagging.sync.maxSkewMs).toBeLessThan(210);
+    expect(lagging.sync.maxSkewMs).toBeLessThan(250); // about 200: the probe measures what is off, not noise
   });
 });
 
