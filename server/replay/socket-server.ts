@@ -256,6 +256,7 @@ class PresenceCounter {
   private async send(sessionId: string, always: boolean): Promise<void> {
     try {
       const sockets = await this.io.in(sessionRoom(sessionId)).timeout(1000).fetchSockets();
+      this.failures.delete(sessionId);
       const presenterIds: string[] = [];
       const measures: FollowerMeasure[] = [];
       for (const socket of sockets) {
@@ -272,7 +273,6 @@ class PresenceCounter {
       if (presenterIds.length === 0 || (!always && this.lastSent.get(sessionId) === key)) return;
       this.lastSent.set(sessionId, key);
       this.io.to(presenterIds).emit("session:presence", payload);
-      this.failures.delete(sessionId);
     } catch {
       // Another process did not answer in time (one that died is counted
       // until its heartbeats are missed): count again shortly, or the console
