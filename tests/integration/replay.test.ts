@@ -329,16 +329,21 @@ describe("restart recovery", () => {
 });
 
 describe("two server processes sharing one PostgreSQL", () => {
-  it("carry a control change from one to followers on the other, who compute the same clock", async () => {
+  /** Servers a and b on a database of their own, a class session created on a and followed on b. */
+  async function twoProcesses() {
     const databaseUrl = await createTestDatabase();
     const a = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir() });
     const b = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir() });
     expect(a.url && b.url, a.output() + b.output()).toBeTruthy();
-
     const presenter = await client(a.url!);
     const { code } = await presenter.create(FEED, "shared");
     const follower = await client(b.url!);
     await follower.join({ code: code! });
+    return { a, b, presenter, follower };
+  }
+
+  it("carry a control change from one to followers on the other, who compute the same clock", async () => {
+    const { a, b, presenter, follower } = await twoProcesses();
     const stream = strictStream(follower.socket, { held: follower.view!.entries.length });
 
     const changed = new Promise<void>((resolve) => follower.on((event) => event.type === "state" && event.view.clock.rate === 600 && resolve()));
@@ -360,15 +365,8 @@ describe("two server processes sharing one PostgreSQL", () => {
   });
 
   it("do not wait for one that was killed: a console on the other still hears who is following", async () => {
-    const databaseUrl = await createTestDatabase();
-    const a = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir() });
-    const b = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir() });
-    expect(a.url && b.url, a.output() + b.output()).toBeTruthy();
     // The two know each other: a change on a reaches a follower on b.
-    const first = await client(a.url!);
-    const { code } = await first.create(FEED, "shared");
-    const other = await client(b.url!);
-    await other.join({ code: code! });
+    const { a, b, presenter: first, follower: other } = await twoProcesses();
     const carried = new Promise<void>((resolve) => other.on((event) => event.type === "state" && event.view.clock.rate === 60 && resolve()));
     await first.control({ type: "rate", rate: 60 });
     await carried;
