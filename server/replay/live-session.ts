@@ -70,9 +70,11 @@ export class LiveSession {
    */
   adopt(next: StoredSession): void {
     const now = this.now();
-    // Until the new state takes effect, the one it was computed from applies
-    // (if that one is itself still ahead, it holds at its anchor meanwhile).
-    this.previousClock = next.clock.serverTimeAtAnchor > now ? this.state.clock : null;
+    // Until the new state takes effect, the clock in force now applies. A
+    // change made while an earlier one is still pending shares its anchor
+    // (SessionManager.control), so the clock in force is never a state that
+    // has not taken effect yet, and two clocks describe every instant.
+    this.previousClock = next.clock.serverTimeAtAnchor > now ? this.clockAt(now) : null;
     this.state = next;
     const from = this.emitted;
     this.emitted = this.dueCursor(now);

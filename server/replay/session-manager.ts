@@ -8,7 +8,7 @@ import * as clock from "../../domain/replay/clock";
 import type { FeedTimeline, FeedTimelines } from "./feed-timeline";
 import { applyCommand } from "./commands";
 import { LiveSession, type LocalBroadcast } from "./live-session";
-import { newSecret, SESSION_TTL_MS, type SessionKind, type SessionStore, type StoredSession } from "./session-store";
+import { newSecret, SESSION_TTL_MS, type SessionKind, type SessionPersistence, type StoredSession } from "./session-store";
 
 /** Raised inside handlers for a refusal the client should see. */
 export class RefusalError extends Error {
@@ -22,8 +22,8 @@ export function refusal(reason: ErrorReason, message: string): RefusalError {
 }
 
 export interface SessionManagerOptions {
-  store: SessionStore;
-  timelines: FeedTimelines;
+  store: SessionPersistence;
+  timelines: Pick<FeedTimelines, "get">;
   now: () => number;
   broadcast: Omit<LocalBroadcast, "stopReached">;
   /** Tells other server processes that a session changed. */
@@ -141,8 +141,7 @@ export class SessionManager {
     return session.enqueue(async () => {
       for (let attempt = 0; attempt < 5; attempt++) {
         const now = this.options.now();
-        const lead = session.state.kind === "shared" ? this.leadMs : 0;
-        const next = applyCommand(session.state, session.feed, command, now + lead);
+        const next = applyCommand(session.state, session.feed, command, this.effectiveAt(session, now));
         if ("ok" in next) throw new RefusalError(next);
         const expiresAt = new Date(now + SESSION_TTL_MS[next.kind]);
         const saved = { ...next, expiresAt };
@@ -155,6 +154,20 @@ export class SessionManager {
       }
       throw refusal(ErrorReason.conflict, "The session kept changing under this command; try again");
     });
+  }
+
+  /**
+   * When a command given at `now` takes effect. A shared session's changes
+   * take effect `leadMs` ahead, so that every follower holds them before they
+   * apply. A change that arrives while an earlier one is still pending joins
+   * it at the same instant: clients then need only the clock in force now and
+   * the newest clock, however closely commands follow each other (two
+   * consoles, a key's auto-repeat, a clicker).
+   */
+  private effectiveAt(session: LiveSession, now: number): number {
+    if (session.state.kind !== "shared") return now;
+    const pending = session.state.clock.serverTimeAtAnchor;
+    return pending > now ? pending : now + this.leadMs;
   }
 
   /**

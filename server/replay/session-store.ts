@@ -85,18 +85,30 @@ function clockColumns(clock: ClockState) {
   };
 }
 
-export class SessionStore {
+/** What the session manager needs from storage: PostgreSQL in the server, memory in room-logic tests. */
+export interface SessionPersistence {
+  create(input: NewSession): Promise<StoredSession>;
+  findById(id: string): Promise<StoredSession | undefined>;
+  findByCode(code: string): Promise<StoredSession | undefined>;
+  /** Writes `session` if the stored revision is still `expectedRevision`; false on a conflict. */
+  save(session: StoredSession, expectedRevision: number, now: Date): Promise<boolean>;
+  touch(id: string, now: Date, expiresAt: Date): Promise<void>;
+}
+
+export interface NewSession {
+  feedId: string;
+  kind: SessionKind;
+  secret: string;
+  clock: ClockState;
+  settings: SessionSettings;
+  pinnedCards: string[];
+  now: Date;
+}
+
+export class SessionStore implements SessionPersistence {
   constructor(private readonly db: Db) {}
 
-  async create(input: {
-    feedId: string;
-    kind: SessionKind;
-    secret: string;
-    clock: ClockState;
-    settings: SessionSettings;
-    pinnedCards: string[];
-    now: Date;
-  }): Promise<StoredSession> {
+  async create(input: NewSession): Promise<StoredSession> {
     for (let attempt = 0; ; attempt++) {
       try {
         const row = await this.db.replaySession.create({
