@@ -37,6 +37,9 @@ export interface SessionManagerOptions {
   idleUnloadMs?: number;
 }
 
+/** How far ahead a shared session's clock changes take effect (docs/PROTOCOL.md, "The lead"). */
+export const LEAD_MS = 40;
+
 /** How soon a stop that could not be written (the database is away) is tried again. */
 const STOP_RETRY_MS = 1000;
 
@@ -47,7 +50,7 @@ export class SessionManager {
   private readonly leadMs: number;
 
   constructor(private readonly options: SessionManagerOptions) {
-    this.leadMs = options.leadMs ?? 40;
+    this.leadMs = options.leadMs ?? LEAD_MS;
     this.broadcast = { ...options.broadcast, stopReached: (session) => void this.stop(session) };
   }
 
