@@ -5,6 +5,11 @@
  * failure anywhere leaves the database exactly as it was. Rows are compared
  * before they are written, so importing the same input again writes nothing,
  * and a changed input updates rows in place (entries and cards keep their ids).
+ *
+ * A feed whose row, entries or cards changed gets a new `updatedAt` in the
+ * same transaction, so its row changes with every change to what the feed
+ * API serves: a server (this process or another) checks that row to know
+ * whether its cached copy is still current (server/http/feed-cache.ts).
  */
 import { linkCardsToEntries, type ContextCardFile } from "../../domain/cards";
 import type { DataNote, ImportedEntry, ImportedFeed } from "../../domain/feed-model";
@@ -52,7 +57,18 @@ export async function importItems(db: Db, items: readonly ImportItem[]): Promise
         report.cards.push(await upsertCards(tx, item.file, item.origin));
         touched.add(item.file.feed);
       }
-      for (const slug of touched) report.relinkedCards += await relinkCards(tx, slug);
+      const changed = new Set<string>();
+      for (const feed of report.feeds) if (feed.created || feed.feedUpdated || rowsChanged(feed.entries)) changed.add(feed.slug);
+      for (const cards of report.cards) if (rowsChanged(cards.cards)) changed.add(cards.feed);
+      for (const slug of touched) {
+        const relinked = await relinkCards(tx, slug);
+        report.relinkedCards += relinked;
+        if (relinked > 0) changed.add(slug);
+      }
+      if (changed.size > 0) {
+        // The row's new version is what servers compare; clock_timestamp() records when this write happened.
+        await tx.$executeRaw`UPDATE feed SET "updatedAt" = clock_timestamp() WHERE slug = ANY(${[...changed]}::text[])`;
+      }
       return report;
     },
     { timeout: 120_000, maxWait: 10_000 },
@@ -111,6 +127,8 @@ async function upsertFeed(tx: Tx, feed: ImportedFeed): Promise<ImportReport["fee
   }
   return { slug: feed.slug, created: !existing, feedUpdated, entries: counts, notes: feed.notes };
 }
+
+const rowsChanged = (counts: RowCounts) => counts.added + counts.updated + counts.removed > 0;
 
 function entryFields(entry: ImportedEntry) {
   return {
