@@ -15,12 +15,13 @@ export interface ImportedEntry {
   /** 0 = top of the source page (the page runs newest first). */
   pagePosition: number;
   kind: EntryKind;
-  /** Headline; for a video item, without the "WATCH" prefix. */
+  /** Headline as the source printed it, prefixes included ("WATCH: …" stays "WATCH: …"). */
   title: string;
   /** Paragraphs verbatim, joined with "\n\n"; "" for a headline-only entry. */
   body: string;
   photoCaption: string | null;
   photoCredit: string | null;
+  /** For a video item (kind "video"): the video's name, e.g. the headline without its "WATCH" label. */
   videoTitle: string | null;
 }
 

@@ -196,7 +196,8 @@ function fromJson(doc: LiveBlogJson): ImportedFeed {
 
   const given = drafts.flatMap((d) => (d.identifier === null ? [] : [d.identifier]));
   const generated = assignEntryKeys(
-    drafts.map((d) => (d.identifier === null ? entryKeyBase(d.hhmm, d.entry.title) : null)),
+    // Like the text format's keys: a video's name, not its "WATCH …" headline.
+    drafts.map((d) => (d.identifier === null ? entryKeyBase(d.hhmm, d.entry.videoTitle ?? d.entry.title) : null)),
     given,
   );
   const entries: ImportedEntry[] = drafts.map((d, i) => ({ key: d.identifier ?? generated[i]!, ...d.entry }));

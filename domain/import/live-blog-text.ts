@@ -11,7 +11,8 @@
  *     • 18:18                          an entry starts; newest entry first
  *       <photo caption>                optional, directly under the time (no blank line)
  *                                      blank line
- *       <headline>                     "WATCH <title>" / "WATCH: <title>" makes a video item
+ *       <headline>                     kept verbatim; "WATCH <name>" / "WATCH: <name>" makes a
+ *                                      video item (videoTitle = <name>)
  *                                      blank line
  *       <paragraph> …                  body paragraphs separated by blank lines
  *       <caption>                      a caption line directly followed by
@@ -86,6 +87,7 @@ const BULLET_START = /^•/;
 const BULLET_TIME = /^•\s*(\d{1,2}):(\d{2})$/u;
 /** "© AFP 2021 / Yuri KADOBNOV", "© Sputnik / …", "(c) …". */
 const CREDIT = /^(?:©|\([cC]\))\s*\S/;
+/** "WATCH <name>" / "WATCH: <name>": a video item. The headline stays as printed; <name> is the video's. */
 const VIDEO_HEADLINE = /^WATCH(?::\s*|\s+)(\S.*)$/;
 
 interface Line {
@@ -214,7 +216,9 @@ export function parseLiveBlogText(text: string, meta: LiveBlogTextMeta): Importe
     return { ...parseEntryContent(raw.bullet, raw.content), publishedAt, pagePosition, hhmm };
   });
 
-  const keys = assignEntryKeys(parsed.map((e) => entryKeyBase(e.hhmm, e.title)));
+  // Keys come from the video's name, not its "WATCH" headline: entries keep the keys they had
+  // when the prefix was stripped, so sessions that refer to them keep working after a re-import.
+  const keys = assignEntryKeys(parsed.map((e) => entryKeyBase(e.hhmm, e.videoTitle ?? e.title)));
   const entries: ImportedEntry[] = parsed.map((e, i) => ({
     key: keys[i]!,
     publishedAt: e.publishedAt,
@@ -356,7 +360,8 @@ function parseEntryContent(bullet: Line, content: readonly Line[]): EntryContent
   }
 
   const video = VIDEO_HEADLINE.exec(headline);
-  const title = video ? video[1]! : headline;
+  const title = headline; // as the page printed it: "WATCH" and "WATCH:" both stay
+  const videoTitle = video ? video[1]! : null;
   const kind: EntryKind = video ? "video" : photoCaption !== null || photoCredit !== null ? "photo" : "text";
   const bodyText = body.join("\n\n");
 
@@ -375,7 +380,7 @@ function parseEntryContent(bullet: Line, content: readonly Line[]): EntryContent
     }
   }
 
-  return { kind, title, body: bodyText, photoCaption, photoCredit, videoTitle: video ? title : null };
+  return { kind, title, body: bodyText, photoCaption, photoCredit, videoTitle };
 }
 
 function truncate(s: string, max = 60): string {

@@ -55,6 +55,13 @@ describe("a first start on an empty database", () => {
     expect(photo.photoCredit).toBe("© AFP 2021 / Yuri KADOBNOV");
     const videos = feed.entries.filter((entry) => entry.kind === "video");
     expect(videos.map((entry) => entry.videoTitle)).toContain("Putin, Trump Meet in Helsinki During First Bilateral Summit");
+    // Headlines as the page printed them: "WATCH" and "WATCH:" kept, the video's name beside them.
+    expect(videos.map((entry) => [entry.title, entry.videoTitle])).toEqual([
+      ["WATCH Putin, Trump Meet in Helsinki During First Bilateral Summit", "Putin, Trump Meet in Helsinki During First Bilateral Summit"],
+      ["WATCH Putin Arrive in Russia-Made Limo at Summit With Trump", "Putin Arrive in Russia-Made Limo at Summit With Trump"],
+      ["WATCH Putin and Trump Hold Press Conference After Tete-a-Tete Talks in Helsinki", "Putin and Trump Hold Press Conference After Tete-a-Tete Talks in Helsinki"],
+      ["WATCH: US Journo Is Dragged Out by Security for 'Protest' at Putin-Trump Presser", "US Journo Is Dragged Out by Security for 'Protest' at Putin-Trump Presser"],
+    ]);
 
     expect(feed.cards).toHaveLength(20);
     expect(feed.cards.every((card) => card.source.outlet && card.source.title && card.source.date)).toBe(true);

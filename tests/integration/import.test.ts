@@ -14,7 +14,7 @@ import { createPrismaClient, migrate, type Db } from "../../server/db/database";
 import { FeedRepository } from "../../server/feeds/feed-repository";
 import { ImportFileError, readImportFile } from "../../server/feeds/import-files";
 import { ImportError, importItems } from "../../server/feeds/importer";
-import { SEED_FILES } from "../../server/feeds/seed";
+import { SEED_FILES, seedDatabase } from "../../server/feeds/seed";
 import { createTestDatabase, projectRoot, spawnServer, tempDataDir, withClient } from "./helpers";
 
 const seedText = path.join(projectRoot, SEED_FILES[0]!);
@@ -115,6 +115,39 @@ describe("importing the seed", () => {
   });
 });
 
+describe("video headlines as the page printed them", () => {
+  it("a database seeded when the WATCH prefix was stripped gets the printed headlines on the next start, ids kept", async () => {
+    const { db } = await freshDb();
+    const text = await fs.readFile(seedText, "utf8");
+    const meta = JSON.parse(await fs.readFile(seedText.replace(/\.txt$/, ".meta.json"), "utf8"));
+    const printed = parseLiveBlogText(text, meta);
+    // What earlier versions stored: a video's title without its "WATCH"/"WATCH:" label.
+    const stripped = { ...printed, entries: printed.entries.map((entry) => (entry.kind === "video" ? { ...entry, title: entry.videoTitle! } : entry)) };
+    await importItems(db, [{ kind: "feed", feed: stripped, origin: "old seed" }, await readImportFile(seedCards)]);
+    const before = (await new FeedRepository(db).get("sputnik-helsinki-2018"))!;
+    expect(before.entries.filter((entry) => entry.kind === "video").every((entry) => !entry.title.startsWith("WATCH"))).toBe(true);
+
+    const log: string[] = [];
+    await seedDatabase(db, (line) => log.push(line));
+    expect(log).toEqual(["Seed data: loaded (1 feed, 56 entries)"]);
+    const after = (await new FeedRepository(db).get("sputnik-helsinki-2018"))!;
+    expect(after.entries.filter((entry) => entry.kind === "video").map((entry) => entry.title)).toEqual([
+      "WATCH Putin, Trump Meet in Helsinki During First Bilateral Summit",
+      "WATCH Putin Arrive in Russia-Made Limo at Summit With Trump",
+      "WATCH Putin and Trump Hold Press Conference After Tete-a-Tete Talks in Helsinki",
+      "WATCH: US Journo Is Dragged Out by Security for 'Protest' at Putin-Trump Presser",
+    ]);
+    // Updated in place: same keys and ids, so sessions that name these entries still find them.
+    expect(after.entries.map((entry) => [entry.key, entry.id])).toEqual(before.entries.map((entry) => [entry.key, entry.id]));
+    expect(after.cards).toEqual(before.cards);
+
+    const again: string[] = [];
+    await seedDatabase(db, (line) => again.push(line));
+    expect(again).toEqual(["Seed data: up to date (1 feed, 56 entries)"]);
+    await db.$disconnect();
+  });
+});
+
 describe("the JSON feed format", () => {
   it("imports, and round-trips the seed through JSON to the same entries", async () => {
     const { db } = await freshDb();
@@ -124,6 +157,7 @@ describe("the JSON feed format", () => {
     const file = await writeFile("seed.json", JSON.stringify(toLiveBlogJson(parsed)));
     await importItems(db, [await readImportFile(file)]);
     const stored = (await new FeedRepository(db).get("seed-as-json"))!;
+    expect(stored.entries.filter((entry) => entry.kind === "video").map((entry) => entry.title.slice(0, 6))).toEqual(["WATCH ", "WATCH ", "WATCH ", "WATCH:"]);
     expect(stored.entries.map(({ id: _id, ...entry }) => entry)).toEqual(
       [...parsed.entries].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt) || b.pagePosition - a.pagePosition),
     );

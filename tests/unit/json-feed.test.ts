@@ -49,6 +49,39 @@ describe("JSON feed format", () => {
     expect(parseLiveBlogJson(JSON.stringify(toLiveBlogJson(noUrl)))).toEqual(noUrl);
   });
 
+  it("keeps the video headlines as printed through export and re-import", () => {
+    const videos = (f: typeof feed) => f.entries.filter((e) => e.kind === "video").map((e) => [e.key, e.title, e.videoTitle]);
+    expect(videos(feed).map(([, title]) => title)).toEqual([
+      "WATCH: US Journo Is Dragged Out by Security for 'Protest' at Putin-Trump Presser",
+      "WATCH Putin and Trump Hold Press Conference After Tete-a-Tete Talks in Helsinki",
+      "WATCH Putin Arrive in Russia-Made Limo at Summit With Trump",
+      "WATCH Putin, Trump Meet in Helsinki During First Bilateral Summit",
+    ]);
+    const json = toLiveBlogJson(feed);
+    const written = json.liveBlogUpdate.filter((u) => u.video).map((u) => [u.identifier, u.headline, u.video!.name]);
+    expect(written).toEqual(videos(feed));
+    const back = parseLiveBlogJson(JSON.stringify(json));
+    expect(videos(back)).toEqual(videos(feed));
+    // Twice round, still the same: nothing is stripped or added on the way.
+    expect(parseLiveBlogJson(JSON.stringify(toLiveBlogJson(back)))).toEqual(feed);
+  });
+
+  it("generates a video's key from its name, as the text format does, when the update has no identifier", () => {
+    const f = parse(
+      minimal({}, [
+        {
+          "@type": "BlogPosting",
+          headline: "WATCH: Arrival",
+          articleBody: "",
+          datePublished: "2018-07-16T09:00:00Z",
+          video: { "@type": "VideoObject", name: "Arrival" },
+        },
+      ]),
+    );
+    expect(f.entries[0]).toMatchObject({ key: "0900-arrival", kind: "video", title: "WATCH: Arrival", videoTitle: "Arrival" });
+    expect(parseLiveBlogJson(JSON.stringify(toLiveBlogJson(f)))).toEqual(f);
+  });
+
   it("writes schema.org LiveBlogPosting fields", () => {
     const json = toLiveBlogJson(feed) as ReturnType<typeof toLiveBlogJson>;
     expect(json).toMatchObject({
@@ -74,6 +107,7 @@ describe("JSON feed format", () => {
     });
     expect(photo.video).toBeUndefined();
     const video = updates.find((u) => u.datePublished === "2018-07-16T10:47:00.000Z")!;
+    expect(video.headline).toBe("WATCH Putin, Trump Meet in Helsinki During First Bilateral Summit");
     expect(video.video).toEqual({
       "@type": "VideoObject",
       name: "Putin, Trump Meet in Helsinki During First Bilateral Summit",

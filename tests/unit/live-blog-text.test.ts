@@ -115,13 +115,13 @@ describe("parseLiveBlogText on the Helsinki 2018 seed", () => {
     expect(feed.entries.filter((e) => e.kind === "photo")).toHaveLength(1);
   });
 
-  it("parses the WATCH items as videos, with the thumbnail caption kept", () => {
+  it("parses the WATCH items as videos, headline as printed, with the thumbnail caption kept", () => {
     expect(at("10:47")).toEqual({
       key: "1047-putin-trump-meet-in-helsinki-during-first-bilateral-summit",
       publishedAt: "2018-07-16T10:47:00.000Z",
       pagePosition: 49,
       kind: "video",
-      title: "Putin, Trump Meet in Helsinki During First Bilateral Summit",
+      title: "WATCH Putin, Trump Meet in Helsinki During First Bilateral Summit",
       body: sourceParagraph("The Helsinki summit is the first ever full-fledged meeting"),
       photoCaption: "U.S. President Donald Trump meets with Russia's President Vladimir Putin in Helsinki, Finland, July 16, 2018",
       photoCredit: null,
@@ -130,12 +130,27 @@ describe("parseLiveBlogText on the Helsinki 2018 seed", () => {
     const videos = feed.entries.filter((e) => e.kind === "video");
     expect(videos.map((e) => e.publishedAt.slice(11, 16))).toEqual(["16:14", "15:11", "12:25", "10:47"]);
     for (const v of videos) {
-      expect(v.videoTitle).toBe(v.title);
-      expect(v.title).not.toMatch(/^WATCH/);
+      // The headline is the page's line, word for word; the video's name is the rest of it.
+      expect(v.title).toBe(sourceParagraph(v.title));
+      expect(v.title).toMatch(/^WATCH:? /);
+      expect(v.title.endsWith(` ${v.videoTitle}`)).toBe(true);
+      expect(v.videoTitle).not.toMatch(/^WATCH/);
+      expect(v.key).not.toMatch(/watch/);
       expect(v.photoCaption).toMatch(/July 16, 2018$/);
       expect(v.body).not.toBe("");
     }
-    expect(at("16:14").title).toBe("US Journo Is Dragged Out by Security for 'Protest' at Putin-Trump Presser"); // "WATCH:" form
+    expect(videos.map((v) => v.title)).toEqual([
+      "WATCH: US Journo Is Dragged Out by Security for 'Protest' at Putin-Trump Presser",
+      "WATCH Putin and Trump Hold Press Conference After Tete-a-Tete Talks in Helsinki",
+      "WATCH Putin Arrive in Russia-Made Limo at Summit With Trump",
+      "WATCH Putin, Trump Meet in Helsinki During First Bilateral Summit",
+    ]);
+    // "WATCH:" and "WATCH" stay apart: the colon is the page's, not ours.
+    expect(at("16:14")).toMatchObject({
+      title: "WATCH: US Journo Is Dragged Out by Security for 'Protest' at Putin-Trump Presser",
+      videoTitle: "US Journo Is Dragged Out by Security for 'Protest' at Putin-Trump Presser",
+      key: "1614-us-journo-is-dragged-out-by-security-for-protest-at-putin-tr", // the key it always had
+    });
   });
 
   it("drops every piece of page chrome", () => {

@@ -23,8 +23,7 @@ function sourceBlock(index: number): string[] {
   const end = bulletRows[index + 1] ?? trailerRow;
   return lines
     .slice(bulletRows[index]! + 1, end)
-    .filter((line) => line !== "" && line !== "Read more")
-    .map((line) => line.replace(/^WATCH:?\s+/, ""));
+    .filter((line) => line !== "" && line !== "Read more");
 }
 
 describe("the imported feed against the seed text", () => {
