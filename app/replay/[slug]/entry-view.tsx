@@ -70,9 +70,20 @@ const EntryContent = memo(function EntryContent({
   onOpenCard?: ((cardId: string) => void) | undefined;
 }) {
   const text = (value: string) => (finder && onOpenCard ? <MarkedText text={value} finder={finder} onOpenCard={onOpenCard} /> : value);
+  const label = titleLabel(entry);
   return (
     <>
-      <h2 className="entry-title">{text(entry.title)}</h2>
+      <h2 className="entry-title">
+        {label ? (
+          <>
+            <span className="entry-title-label">{label.label}</span>
+            {label.gap}
+            {text(label.rest)}
+          </>
+        ) : (
+          text(entry.title)
+        )}
+      </h2>
       {entry.photoCaption && (
         <p className="entry-caption">
           {entry.photoCaption}
@@ -90,3 +101,16 @@ const EntryContent = memo(function EntryContent({
     </>
   );
 });
+
+/**
+ * A video headline's label ("WATCH", "WATCH:") as printed before the video's name, so it can be
+ * styled apart. The words are the headline's own: label + gap + rest is exactly `entry.title`.
+ */
+function titleLabel(entry: ProtocolEntry): { label: string; gap: string; rest: string } | null {
+  const name = entry.videoTitle;
+  if (entry.kind !== "video" || !name || entry.title === name || !entry.title.endsWith(name)) return null;
+  const prefix = entry.title.slice(0, entry.title.length - name.length);
+  const label = prefix.trimEnd();
+  if (label === "") return null;
+  return { label, gap: prefix.slice(label.length), rest: name };
+}
