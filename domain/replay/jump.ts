@@ -1,19 +1,26 @@
 /**
  * Parses what a user types into a "jump to" box or a `?t=` parameter into an instant, and formats
  * an instant back for a shareable link. All zone work goes through luxon.
+ *
+ * One rule for a bare time: a time of day without a zone or offset ("18:11", "6:11 pm") is read in
+ * the feed's eventZone, the zone the replay's big clock shows, on the feed's eventDate there. So a
+ * time read off the clock and typed back lands exactly there. Links the app writes always carry an
+ * offset (formatForUrl), so they never depend on this rule.
  */
 import { DateTime, Info, type Zone } from "luxon";
+import { zoneLabel } from "../time";
 
 export interface JumpFeed {
   /** yyyy-MM-dd, the day the coverage took place. */
   eventDate: string;
-  /** The zone the blog published its times in (e.g. "GMT"). Times without a zone are read in it. */
+  /** The zone the blog published its times in (e.g. "GMT"), shown beside the event's. */
   publishedZone: string;
-  /** The zone of the event itself (e.g. "Europe/Helsinki"). */
+  /** The zone of the event itself (e.g. "Europe/Helsinki"), shown by the big clock. Bare times are read in it. */
   eventZone: string;
 }
 
-export type JumpResult = { ok: true; ms: number } | { ok: false; reason: string };
+/** `bare`: the input was a time of day without a zone or offset, so it was read in the event zone. */
+export type JumpResult = { ok: true; ms: number; bare: boolean } | { ok: false; reason: string };
 
 export const JUMP_INPUT_MAX = 100;
 
@@ -110,7 +117,7 @@ function parseIso(input: string): JumpResult {
   }
   const dt = DateTime.fromISO(iso, { setZone: true });
   if (!dt.isValid) return { ok: false, reason: `"${input}" is not a valid ISO 8601 date and time` };
-  return { ok: true, ms: dt.toMillis() };
+  return { ok: true, ms: dt.toMillis(), bare: false };
 }
 
 // 15:11, 15.11, 15:11:30, 1511, 3:11 pm, 3pm, 3 p.m. — then an optional place or zone.
@@ -121,7 +128,7 @@ function parseTimeOfDay(input: string, feed: JumpFeed): JumpResult {
   const match = TIME_OF_DAY.exec(input);
   const g = match?.groups;
   if (!match || !g) {
-    return { ok: false, reason: `"${input}" is not a time: try 15:11, 3:11 pm, "18:11 Helsinki" or an ISO time with Z` };
+    return { ok: false, reason: `"${input}" is not a time: try 18:11, 6:11 pm, "15:11 GMT" or an ISO time with Z` };
   }
   const ampm = g.ampm?.toLowerCase();
   const timeText = input.slice(0, input.length - (g.rest ?? "").length).trim();
@@ -145,10 +152,12 @@ function parseTimeOfDay(input: string, feed: JumpFeed): JumpResult {
   }
 
   let zone: Zone;
-  if (rest === "") {
-    const published = usableZone(feed.publishedZone);
-    if (!published) return { ok: false, reason: `the feed's zone "${feed.publishedZone}" is not valid` };
-    zone = published;
+  const bare = rest === "";
+  if (bare) {
+    // The one rule for a bare time: the zone the big clock shows.
+    const event = usableZone(feed.eventZone);
+    if (!event) return { ok: false, reason: `the feed's zone "${feed.eventZone}" is not valid` };
+    zone = event;
   } else {
     const resolved = resolveZone(rest);
     if (typeof resolved === "string") return { ok: false, reason: resolved };
@@ -165,20 +174,20 @@ function parseTimeOfDay(input: string, feed: JumpFeed): JumpResult {
   if (dt.hour !== hour || dt.minute !== minute) {
     return { ok: false, reason: `${timeText} did not exist on ${feed.eventDate} in ${zone.name} (clocks changed)` };
   }
-  return { ok: true, ms: dt.toMillis() };
+  return { ok: true, ms: dt.toMillis(), bare };
 }
 
 /**
- * "15:11", "15.11", "1511", "3:11 pm", "3 pm", each optionally followed by a place or zone
+ * "18:11", "18.11", "1811", "6:11 pm", "6 pm", each optionally followed by a place or zone
  * ("18:11 Helsinki", "11:11 Washington", "15:11 GMT", "18:11 Europe/Helsinki"), or an ISO 8601
- * date-time with Z or an offset. A time of day is taken on the feed's eventDate in the given zone
- * (the feed's publishedZone by default). Never throws.
+ * date-time with Z or an offset. A time of day is taken on the feed's eventDate in the given zone;
+ * without one, in the feed's eventZone (the big clock's zone). Never throws.
  */
 export function parseJumpTime(input: string, feed: JumpFeed): JumpResult {
   try {
-    if (typeof input !== "string") return { ok: false, reason: "type a time, e.g. 15:11" };
+    if (typeof input !== "string") return { ok: false, reason: "type a time, e.g. 18:11" };
     const text = input.trim();
-    if (text === "") return { ok: false, reason: "type a time, e.g. 15:11" };
+    if (text === "") return { ok: false, reason: "type a time, e.g. 18:11" };
     if (text.length > JUMP_INPUT_MAX) return { ok: false, reason: `too long (at most ${JUMP_INPUT_MAX} characters)` };
     if (ISO_START.test(text)) return parseIso(text);
     return parseTimeOfDay(text, feed);
@@ -188,18 +197,32 @@ export function parseJumpTime(input: string, feed: JumpFeed): JumpResult {
 }
 
 /**
- * For "copy link to this moment": "HH:MM" in the published zone when the instant falls on the
- * feed's eventDate (in that zone) at a whole minute, else an ISO 8601 string in UTC.
- * parseJumpTime(formatForUrl(ms, feed), feed) gives back ms (to the whole millisecond).
+ * For "copy link to this moment": an ISO 8601 date-time with the event zone's offset, e.g.
+ * "2018-07-16T18:11+03:00" (seconds and milliseconds only when not zero). Never a bare time, so a
+ * link means the same moment whatever rule reads it. parseJumpTime(formatForUrl(ms, feed), feed)
+ * gives back ms (to the whole millisecond).
  */
 export function formatForUrl(ms: number, feed: JumpFeed): string {
   if (!Number.isFinite(ms)) throw new RangeError(`formatForUrl needs a finite instant, got ${ms}`);
-  const whole = Math.round(ms);
-  const local = DateTime.fromMillis(whole, { zone: feed.publishedZone });
-  if (local.isValid && whole === ms && local.toISODate() === feed.eventDate && local.second === 0 && local.millisecond === 0) {
-    return local.toFormat("HH:mm");
-  }
-  const iso = DateTime.fromMillis(whole, { zone: "utc" }).toISO();
+  const zone = usableZone(feed.eventZone) ?? "utc";
+  const iso = DateTime.fromMillis(Math.round(ms), { zone }).toISO({ suppressMilliseconds: true, suppressSeconds: true });
   if (iso === null) throw new RangeError(`formatForUrl: ${ms} is out of range`);
   return iso;
+}
+
+/**
+ * What a jump landed on, in the big clock's zone and the blog's: "18:11 Helsinki = 15:11 GMT"
+ * (seconds when not zero; the date when it is not the feed's eventDate in that zone).
+ */
+export function describeJump(ms: number, feed: JumpFeed): string {
+  const at = (zoneName: string) => {
+    const zone = usableZone(zoneName) ?? "utc";
+    const dt = DateTime.fromMillis(Math.round(ms), { zone });
+    const time = dt.toFormat(dt.second === 0 && dt.millisecond === 0 ? "HH:mm" : "HH:mm:ss");
+    const day = dt.toISODate() === feed.eventDate ? "" : ` on ${dt.toFormat("d LLLL")}`;
+    return `${time} ${zoneLabel(zoneName)}${day}`; // labelled as the clock labels its zone
+  };
+  const event = at(feed.eventZone);
+  const published = at(feed.publishedZone);
+  return event === published ? event : `${event} = ${published}`;
 }

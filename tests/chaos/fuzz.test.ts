@@ -165,7 +165,7 @@ it("answers 10,000+ random and malformed messages with typed refusals, and chang
 
   const presenter = await replayClient(url);
   const { code, secret } = await presenter.create(FEED, "shared");
-  await presenter.control({ type: "jump", input: "15:00" });
+  await presenter.control({ type: "jump", input: "15:00 GMT" });
   await presenter.control({ type: "pin", card: "syria", pinned: true });
   const sessionId = presenter.view!.sessionId;
   const before = (await sessionRow(databaseUrl, sessionId))!;

@@ -71,7 +71,7 @@ describe.concurrent("client network cuts", () => {
     const entries = await feedEntries(server.url!);
     const presenter = await replayClient(server.url!);
     const { code } = await presenter.create(FEED, "shared");
-    await presenter.control({ type: "jump", input: "12:00" });
+    await presenter.control({ type: "jump", input: "12:00 GMT" });
     await presenter.control({ type: "rate", rate: 60 });
 
     const cuts = [
@@ -106,7 +106,7 @@ describe.concurrent("client network cuts", () => {
     });
     // Changes while they are away: a jump back, a pin, a new speed.
     await delay(800);
-    await presenter.control({ type: "jump", input: "11:30" });
+    await presenter.control({ type: "jump", input: "11:30 GMT" });
     await presenter.control({ type: "pin", card: "syria", pinned: true });
     await delay(10_000);
     await presenter.control({ type: "rate", rate: 90 });
@@ -137,7 +137,7 @@ describe.concurrent("client network cuts", () => {
     const entries = await feedEntries(server.url!);
     const presenter = await replayClient(server.url!);
     const { code } = await presenter.create(FEED, "shared");
-    await presenter.control({ type: "jump", input: "13:00" });
+    await presenter.control({ type: "jump", input: "13:00 GMT" });
     await presenter.control({ type: "rate", rate: 60 });
     let presence = { followers: 0, presenters: 0 };
     presenter.on((event) => event.type === "presence" && (presence = event));

@@ -74,7 +74,7 @@ async function survivesOutage(
   const entries = await feedEntries(url);
   const presenter = await replayClient(url);
   const { code } = await presenter.create(FEED, "shared");
-  await presenter.control({ type: "jump", input: "15:05" }); // entries every few minutes from 15:09
+  await presenter.control({ type: "jump", input: "15:05 GMT" }); // entries every few minutes from 15:09
   await presenter.control({ type: "rate", rate: 60 });
   const followers = await Promise.all([0, 1, 2].map(() => replayClient(url)));
   for (const follower of followers) await follower.join({ code: code! });
@@ -86,7 +86,7 @@ async function survivesOutage(
   // A second class whose automatic pause at the next entry falls due in the outage.
   const stopper = await replayClient(url);
   await stopper.create(FEED, "shared");
-  await stopper.control({ type: "jump", input: "15:05" });
+  await stopper.control({ type: "jump", input: "15:05 GMT" });
   await stopper.control({ type: "pauseOn", mode: "every" });
   await stopper.control({ type: "rate", rate: 60 }); // 15:09 is 4 s of playing away
   await presenter.control({ type: "play" });

@@ -38,18 +38,18 @@ it("resumes every session after SIGKILL; followers reconnect and converge with n
   // its own settings; a solo replay playing fast.
   const playing = await replayClient(url);
   const { code } = await playing.create(FEED, "shared");
-  await playing.control({ type: "jump", input: "14:30" });
+  await playing.control({ type: "jump", input: "14:30 GMT" });
   await playing.control({ type: "pin", card: "syria", pinned: true });
   await playing.control({ type: "reveal", card: "syria", revealed: true });
   await playing.control({ type: "idle", limitMs: 3000 });
   await playing.control({ type: "rate", rate: 120 });
   const paused = await replayClient(url);
   const pausedSession = await paused.create(FEED, "shared");
-  await paused.control({ type: "jump", input: "16:00" });
+  await paused.control({ type: "jump", input: "16:00 GMT" });
   await paused.control({ type: "pauseOn", mode: "every" });
   const solo = await replayClient(url);
   await solo.create(FEED, "solo");
-  await solo.control({ type: "jump", input: "12:00" });
+  await solo.control({ type: "jump", input: "12:00 GMT" });
   await solo.control({ type: "rate", rate: 30 });
 
   const followers = await Promise.all(Array.from({ length: 6 }, () => replayClient(url)));

@@ -101,7 +101,7 @@ describe("presenter secrets", () => {
 describe("who may control a session", () => {
   it("refuses every route to control but the presenter's, and the session does not change", async () => {
     const { client: presenter, code, secret, sessionId } = await presenterOfNewSession();
-    await presenter.control({ type: "jump", input: "15:00" });
+    await presenter.control({ type: "jump", input: "15:00 GMT" });
     const before = (await sessionRow(databaseUrl, sessionId))!;
     const play = { type: "play" } as const;
 

@@ -87,7 +87,7 @@ describe("followers", () => {
   it("read on their own without moving the class, the presenter sees it, and they come back to live", async () => {
     const presenter = await client();
     const { code } = await presenter.create(FEED, "shared");
-    await presenter.control({ type: "jump", input: "16:00" });
+    await presenter.control({ type: "jump", input: "16:00 GMT" });
     await delay(100); // shared sessions' changes take effect 40 ms ahead
     const follower = await client();
     await follower.join({ code: code! });

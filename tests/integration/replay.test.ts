@@ -76,14 +76,14 @@ describe("emission", () => {
       streams.push(strictStream(follower.socket, { held: follower.view!.entries.length }));
     }
 
-    await presenter.control({ type: "jump", input: "15:00" });
+    await presenter.control({ type: "jump", input: "15:00 GMT" });
     await presenter.control({ type: "rate", rate: 600 });
     await presenter.control({ type: "play" });
     await delay(1200); // ~12 simulated minutes: several entries stream in
     await presenter.control({ type: "seek", to: Date.parse("2018-07-16T17:00:00Z") });
     await delay(300);
     await presenter.control({ type: "step", direction: -1 });
-    await presenter.control({ type: "jump", input: "12:00" });
+    await presenter.control({ type: "jump", input: "12:00 GMT" });
     await delay(1000);
     await presenter.control({ type: "pause" });
     await delay(200);
@@ -103,7 +103,7 @@ describe("emission", () => {
   it("emits entries close to their scheduled instants", async () => {
     const presenter = await client(server.url!);
     await presenter.create(FEED, "shared");
-    await presenter.control({ type: "jump", input: "15:05" });
+    await presenter.control({ type: "jump", input: "15:05 GMT" });
     await presenter.control({ type: "rate", rate: 120 });
     const lateness: number[] = [];
     presenter.socket.on("session:entries", ({ from, to }) => {
@@ -126,7 +126,7 @@ describe("emission", () => {
   it("pauses by itself at each entry when asked to, and at the end of the feed", async () => {
     const presenter = await client(server.url!);
     await presenter.create(FEED, "solo");
-    await presenter.control({ type: "jump", input: "15:05" });
+    await presenter.control({ type: "jump", input: "15:05 GMT" });
     await presenter.control({ type: "pauseOn", mode: "every" });
     await presenter.control({ type: "rate", rate: 600 });
     await presenter.control({ type: "play" });
@@ -136,7 +136,7 @@ describe("emission", () => {
     expect(new Date(state.simAtAnchor).toISOString()).toBe("2018-07-16T15:09:00.000Z"); // the first entry after 15:05
 
     await presenter.control({ type: "pauseOn", mode: "off" });
-    await presenter.control({ type: "jump", input: "18:10" });
+    await presenter.control({ type: "jump", input: "18:10 GMT" });
     await presenter.control({ type: "play" });
     await delay(1500);
     expect(presenter.currentClock()).toMatchObject({ playing: false, simAtAnchor: Date.parse("2018-07-16T18:18:00Z") });
@@ -148,7 +148,7 @@ describe("reconnecting", () => {
   it("gets what it missed while away, with nothing duplicated or lost", async () => {
     const presenter = await client(server.url!);
     const { code } = await presenter.create(FEED, "shared");
-    await presenter.control({ type: "jump", input: "15:00" });
+    await presenter.control({ type: "jump", input: "15:00 GMT" });
     const follower = await client(server.url!);
     await follower.join({ code: code! });
     const before = follower.view!.entries.length;
@@ -275,7 +275,7 @@ describe("the command-line follower", () => {
   it("prints each entry once, in order, as the presenter plays", async () => {
     const presenter = await client(server.url!);
     const { code } = await presenter.create(FEED, "shared");
-    await presenter.control({ type: "jump", input: "15:00" }); // 21 entries already shown
+    await presenter.control({ type: "jump", input: "15:00 GMT" }); // 21 entries already shown
 
     const follower = spawn(process.execPath, ["--import", "tsx", "scripts/follow.ts", code!, "--url", server.url!, "--json", "--once", "25"], {
       cwd: projectRoot,
@@ -304,7 +304,7 @@ describe("restart recovery", () => {
     const first = await spawnServer({ RELIVE_DATA_DIR: dataDir });
     const presenter = await client(first.url!);
     const { code } = await presenter.create(FEED, "shared");
-    await presenter.control({ type: "jump", input: "12:00" });
+    await presenter.control({ type: "jump", input: "12:00 GMT" });
     await presenter.control({ type: "rate", rate: 10 });
     await presenter.control({ type: "pin", card: "syria", pinned: true });
     await presenter.control({ type: "play" });
@@ -347,7 +347,7 @@ describe("two server processes sharing one PostgreSQL", () => {
     const stream = strictStream(follower.socket, { held: follower.view!.entries.length });
 
     const changed = new Promise<void>((resolve) => follower.on((event) => event.type === "state" && event.view.clock.rate === 600 && resolve()));
-    await presenter.control({ type: "jump", input: "15:00" });
+    await presenter.control({ type: "jump", input: "15:00 GMT" });
     await presenter.control({ type: "rate", rate: 600 });
     await changed;
     await presenter.control({ type: "play" });
