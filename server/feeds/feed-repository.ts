@@ -3,6 +3,18 @@ import type { FeedCard, FeedDetail, FeedEntry, FeedSummary } from "../../domain/
 import type { DataNote, EntryKind } from "../../domain/feed-model";
 import type { Db } from "../db/database";
 
+type Client = Pick<Db, "feed">;
+
+/**
+ * A feed's version: it changes whenever anything the feed API serves of it
+ * changes. The importer rewrites a feed's row in every transaction that
+ * changes the feed, its entries or its cards (server/feeds/importer.ts), so the
+ * row's id, its xmin (the id of the transaction that last wrote it) and its
+ * updatedAt name the content. xmin alone would do; updatedAt guards against
+ * transaction ids wrapping around.
+ */
+const VERSION_SQL = `id::text || ':' || xmin::text || ':' || (extract(epoch FROM "updatedAt") * 1000)::bigint::text`;
+
 /** Reads feeds for the API and the pages; the only place that knows their tables. */
 export class FeedRepository {
   constructor(private readonly db: Db) {}
@@ -20,48 +32,73 @@ export class FeedRepository {
   }
 
   async get(slug: string): Promise<FeedDetail | undefined> {
-    const feed = await this.db.feed.findUnique({
-      where: { slug },
-      include: {
-        // Replay order (domain/feed-model.ts replayOrder): time, then lower on the page first.
-        entries: { orderBy: [{ publishedAt: "asc" }, { pagePosition: "desc" }] },
-        cards: { orderBy: { position: "asc" } },
-      },
-    });
-    if (!feed) return undefined;
-    const entryIdByKey = new Map(feed.entries.map((entry) => [entry.key, entry.id]));
-    return {
-      ...toSummary(feed, feed.entries.length),
-      notes: feed.notes as unknown as DataNote[],
-      entries: feed.entries.map(
-        (entry): FeedEntry => ({
-          id: entry.id,
-          key: entry.key,
-          publishedAt: entry.publishedAt.toISOString(),
-          pagePosition: entry.pagePosition,
-          kind: entry.kind as EntryKind,
-          title: entry.title,
-          body: entry.body,
-          photoCaption: entry.photoCaption,
-          photoCredit: entry.photoCredit,
-          videoTitle: entry.videoTitle,
-        }),
-      ),
-      cards: feed.cards.map(
-        (card): FeedCard => ({
-          id: card.key,
-          category: card.category as CardCategory,
-          title: card.title,
-          body: card.body,
-          source: { outlet: card.sourceOutlet, title: card.sourceTitle, date: card.sourceDate, ref: card.sourceRef, note: card.sourceNote },
-          knownFrom: card.knownFrom.toISOString(),
-          aliases: card.aliases,
-          pinnedByDefault: card.pinnedByDefault,
-          entryIds: card.entryKeys.flatMap((key) => entryIdByKey.get(key) ?? []),
-        }),
-      ),
-    };
+    return readFeed(this.db, slug);
   }
+
+  /** The current version of each of these feeds that exists (one query, by the unique index on slug). */
+  async versions(slugs: readonly string[]): Promise<Map<string, string>> {
+    const rows = await this.db.$queryRawUnsafe<Array<{ slug: string; version: string }>>(
+      `SELECT slug, ${VERSION_SQL} AS version FROM feed WHERE slug = ANY($1::text[])`,
+      [...slugs],
+    );
+    return new Map(rows.map((row) => [row.slug, row.version]));
+  }
+
+  /** The feed and its version, read from one snapshot, so that the version names exactly this content. */
+  async getWithVersion(slug: string): Promise<{ feed: FeedDetail; version: string } | undefined> {
+    return this.db.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRawUnsafe<Array<{ version: string }>>(`SELECT ${VERSION_SQL} AS version FROM feed WHERE slug = $1`, slug);
+        const feed = rows[0] && (await readFeed(tx, slug));
+        return feed ? { feed, version: rows[0]!.version } : undefined;
+      },
+      { isolationLevel: "RepeatableRead", timeout: 60_000, maxWait: 10_000 },
+    );
+  }
+}
+
+async function readFeed(client: Client, slug: string): Promise<FeedDetail | undefined> {
+  const feed = await client.feed.findUnique({
+    where: { slug },
+    include: {
+      // Replay order (domain/feed-model.ts replayOrder): time, then lower on the page first.
+      entries: { orderBy: [{ publishedAt: "asc" }, { pagePosition: "desc" }] },
+      cards: { orderBy: { position: "asc" } },
+    },
+  });
+  if (!feed) return undefined;
+  const entryIdByKey = new Map(feed.entries.map((entry) => [entry.key, entry.id]));
+  return {
+    ...toSummary(feed, feed.entries.length),
+    notes: feed.notes as unknown as DataNote[],
+    entries: feed.entries.map(
+      (entry): FeedEntry => ({
+        id: entry.id,
+        key: entry.key,
+        publishedAt: entry.publishedAt.toISOString(),
+        pagePosition: entry.pagePosition,
+        kind: entry.kind as EntryKind,
+        title: entry.title,
+        body: entry.body,
+        photoCaption: entry.photoCaption,
+        photoCredit: entry.photoCredit,
+        videoTitle: entry.videoTitle,
+      }),
+    ),
+    cards: feed.cards.map(
+      (card): FeedCard => ({
+        id: card.key,
+        category: card.category as CardCategory,
+        title: card.title,
+        body: card.body,
+        source: { outlet: card.sourceOutlet, title: card.sourceTitle, date: card.sourceDate, ref: card.sourceRef, note: card.sourceNote },
+        knownFrom: card.knownFrom.toISOString(),
+        aliases: card.aliases,
+        pinnedByDefault: card.pinnedByDefault,
+        entryIds: card.entryKeys.flatMap((key) => entryIdByKey.get(key) ?? []),
+      }),
+    ),
+  };
 }
 
 interface FeedRow {

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { APP_VERSION } from "../../domain/version";
 import { describeDbError } from "../db/database";
 import type { Services } from "../services";
+import { chooseEncoding, etagMatches, FeedResponseCache, type FeedRepresentations } from "./feed-cache";
 
 export interface ApiContext extends Pick<Services, "feeds"> {
   /** Resolves if the database answers; rejects with the reason otherwise. */
@@ -33,12 +34,46 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, conte
   if (feedMatch) {
     const slug = slugSchema.safeParse(decodeURIComponentSafe(feedMatch[1]!));
     if (!slug.success) return sendJson(res, 400, { error: "bad_slug", message: "Feed slugs are lowercase letters, digits and dashes" });
-    const feed = await context.feeds.get(slug.data);
+    const feed = await feedCache(context).current(slug.data);
     if (!feed) return sendJson(res, 404, { error: "feed_not_found", message: `No feed called "${slug.data}"` });
-    return sendJson(res, 200, feed);
+    return sendFeed(req, res, feed);
   }
 
   return sendJson(res, 404, { error: "not_found", message: `No API route ${pathname}` });
+}
+
+/** One cache per repository, that is per server. */
+const feedCaches = new WeakMap<ApiContext["feeds"], FeedResponseCache>();
+
+function feedCache(context: ApiContext): FeedResponseCache {
+  let cache = feedCaches.get(context.feeds);
+  if (!cache) feedCaches.set(context.feeds, (cache = new FeedResponseCache(context.feeds)));
+  return cache;
+}
+
+/**
+ * A feed, from memory: 304 if the client holds this version, else the body in
+ * the best encoding it accepts. `no-cache`: a client may keep the feed but
+ * asks again each time, since a re-import can change it at any moment.
+ */
+function sendFeed(req: IncomingMessage, res: ServerResponse, feed: FeedRepresentations): void {
+  const headers: Record<string, string | number> = {
+    "Cache-Control": "no-cache",
+    ETag: feed.etag,
+    Vary: "Accept-Encoding",
+  };
+  if (etagMatches(req.headers["if-none-match"], feed.etag)) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  const encoding = chooseEncoding(req.headers["accept-encoding"]);
+  const body = feed.bodies[encoding];
+  headers["Content-Type"] = "application/json; charset=utf-8";
+  if (encoding !== "identity") headers["Content-Encoding"] = encoding;
+  headers["Content-Length"] = body.length;
+  res.writeHead(200, headers);
+  res.end(req.method === "HEAD" ? undefined : body);
 }
 
 const HEALTH_TIMEOUT_MS = 2000;
