@@ -17,9 +17,11 @@ import type {
   Refusal,
   ServerPayload,
   ServerToClientEvents,
+  SessionStart,
   Snapshot,
 } from "../domain/protocol";
 import * as clock from "../domain/replay/clock";
+import { pausePoints } from "../domain/replay/pause-points";
 
 export type ReplaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -117,6 +119,19 @@ export type ReplayEvent =
   | { type: "lost"; reason: string; message: string };
 
 /**
+ * What this client is to its session, one of four:
+ * - `solo`: the only viewer of a solo session, and so its presenter;
+ * - `presenting`: a class session's presenter (a console or a remote);
+ * - `following`: a follower on the class's clock;
+ * - `detached`: a follower reading on its own clock, never ahead of the class.
+ */
+export type ClientMode =
+  | { kind: "solo"; secret: string }
+  | { kind: "presenting"; secret: string }
+  | { kind: "following" }
+  | { kind: "detached"; clock: clock.ClockState };
+
+/**
  * One session as a client sees it. Entries arrive once each and in order:
  * a message that does not continue from what the client holds (a gap after a
  * reconnect, say) triggers `session:sync`, and duplicates are ignored.
@@ -124,27 +139,26 @@ export type ReplayEvent =
 export class ReplayClient {
   readonly sync: ClockSync;
   view: SessionView | undefined;
-  private secret: string | undefined;
+  /** Undefined until the client has created or joined a session. */
+  mode: ClientMode | undefined;
   private readonly listeners = new Set<(event: ReplayEvent) => void>();
   private syncing: Promise<void> | undefined;
-  /**
-   * A follower reading on its own: its private clock, or null while it
-   * follows the session. Never ahead of the session's own moment.
-   */
-  private privateClock: clock.ClockState | null = null;
+  /** Undoes everything the constructor added to the socket; run by close(). */
+  private readonly disposers: Array<() => void> = [];
+  private closed = false;
 
   constructor(
     readonly socket: ReplaySocket,
     now: () => number = monotonicNow,
   ) {
     this.sync = new ClockSync(socket, now);
-    socket.on("session:state", (snapshot) => this.onState(snapshot));
-    socket.on("session:entries", (payload) => this.onEntries(payload));
-    socket.on("session:presence", ({ sessionId, followers, presenters, sync }) => {
+    this.listen("session:state", (snapshot) => this.onState(snapshot));
+    this.listen("session:entries", (payload) => this.onEntries(payload));
+    this.listen("session:presence", ({ sessionId, followers, presenters, sync }) => {
       if (sessionId === this.view?.sessionId) this.emit({ type: "presence", followers, presenters, sync });
     });
     // The server measuring how well we keep up: answer with our view of its clock.
-    socket.on("session:probe", (_probe, ack) => {
+    this.listen("session:probe", (_probe, ack) => {
       ack({
         serverNow: this.sync.serverNow(),
         revision: this.view?.clock.revision ?? 0,
@@ -153,7 +167,16 @@ export class ReplayClient {
       });
     });
     // socket.io reconnects by itself; rejoin with what we hold.
-    socket.io.on("reconnect", () => void this.rejoin());
+    const onReconnect = () => void this.rejoin();
+    socket.io.on("reconnect", onReconnect);
+    this.disposers.push(() => socket.io.off("reconnect", onReconnect));
+  }
+
+  /** Adds a handler to the socket that close() removes again (and only it: the socket may be shared). */
+  private listen<E extends keyof ServerToClientEvents>(event: E, handler: ServerToClientEvents[E]): void {
+    const socket = this.socket as unknown as { on(event: string, handler: unknown): void; off(event: string, handler: unknown): void };
+    socket.on(event, handler);
+    this.disposers.push(() => socket.off(event, handler));
   }
 
   on(listener: (event: ReplayEvent) => void): () => void {
@@ -161,19 +184,21 @@ export class ReplayClient {
     return () => this.listeners.delete(listener);
   }
 
-  async create(feed: string, kind: "solo" | "shared"): Promise<{ secret: string; code: string | null }> {
+  /** Creates a session, already at `start` if given, and presents it. */
+  async create(feed: string, kind: "solo" | "shared", start?: SessionStart): Promise<{ sessionId: string; secret: string; code: string | null; expiresAt: string }> {
     if (!this.sync.synced) await this.sync.sync();
-    const response = await request(this.socket, "session:create", { feed, kind });
-    this.secret = response.secret;
+    const response = await request(this.socket, "session:create", { feed, kind, ...(start ? { start } : {}) });
+    this.mode = kind === "solo" ? { kind: "solo", secret: response.secret } : { kind: "presenting", secret: response.secret };
     this.adopt(response.snapshot, "presenter", response.timeline);
     this.sync.start();
-    return { secret: response.secret, code: response.code };
+    return { sessionId: response.sessionId, secret: response.secret, code: response.code, expiresAt: response.snapshot.expiresAt };
   }
 
   async join(target: { code: string } | { sessionId: string }, secret?: string): Promise<SessionView> {
     if (!this.sync.synced) await this.sync.sync();
     const response = await request(this.socket, "session:join", { ...target, ...(secret ? { secret } : {}) });
-    this.secret = secret;
+    if (response.role === "follower") this.mode = { kind: "following" };
+    else this.mode = response.snapshot.code === null ? { kind: "solo", secret: secret! } : { kind: "presenting", secret: secret! };
     this.adopt(response.snapshot, response.role, response.timeline);
     this.sync.start();
     return this.view!;
@@ -181,12 +206,17 @@ export class ReplayClient {
 
   /** Whether this follower reads on its own clock rather than the session's. */
   get detached(): boolean {
-    return this.privateClock !== null;
+    return this.mode?.kind === "detached";
+  }
+
+  /** The presenter key this client joined with, if it presents. */
+  private get secret(): string | undefined {
+    return this.mode?.kind === "solo" || this.mode?.kind === "presenting" ? this.mode.secret : undefined;
   }
 
   async control(command: Command): Promise<clock.ClockState> {
     if (!this.view) throw new Error("Join a session first");
-    if (this.view.role === "follower") return this.controlPrivately(command);
+    if (this.mode?.kind === "following" || this.mode?.kind === "detached") return this.controlPrivately(command);
     const predicted = this.predict(command);
     try {
       const { clock: next } = await request(this.socket, "session:control", { sessionId: this.view.sessionId, command });
@@ -206,8 +236,10 @@ export class ReplayClient {
    */
   private predict(command: Command): boolean {
     const view = this.view;
-    if (!view || view.role !== "presenter" || view.code !== null || view.settings.pauseOn === "marked" || !clock.isClockCommand(command)) return false;
-    const opts = { pausePoints: view.settings.pauseOn === "every" ? view.timeline.entryTimes : [] };
+    if (!view || this.mode?.kind !== "solo" || !clock.isClockCommand(command)) return false;
+    const points = pausePoints(view.settings, view.timeline, view.entries.map((entry) => entry.key));
+    if (points === undefined) return false; // the server knows where the next marked entry is; this client does not
+    const opts = { pausePoints: points };
     const at = this.sync.serverNow();
     try {
       view.clock = clock.applyClockCommand(clock.effectiveState(view.previousClock, view.clock, at), view.timeline, at, command, opts);
@@ -227,18 +259,19 @@ export class ReplayClient {
     const view = this.view!;
     if (!clock.isClockCommand(command)) throw new RequestRefused({ ok: false, reason: "not_presenter", message: "Only the presenter can change this for the class" });
     const at = this.sync.serverNow();
-    const from = this.privateClock ?? { ...this.liveClock()!, stopAt: null };
+    const from = this.mode?.kind === "detached" ? this.mode.clock : { ...this.liveClock()!, stopAt: null };
     const wasDetached = this.detached;
-    this.privateClock = clock.applyClockCommand(from, view.timeline, at, command, { pausePoints: [] });
+    const privateClock = clock.applyClockCommand(from, view.timeline, at, command, { pausePoints: [] });
+    this.mode = { kind: "detached", clock: privateClock };
     if (!wasDetached) this.reportStatus();
     this.emit({ type: "state", view });
-    return this.privateClock;
+    return privateClock;
   }
 
   /** Back on the session's clock after reading on one's own. */
   backToLive(): void {
     if (!this.detached || !this.view) return;
-    this.privateClock = null;
+    this.mode = { kind: "following" };
     this.reportStatus();
     this.emit({ type: "state", view: this.view });
   }
@@ -264,14 +297,14 @@ export class ReplayClient {
 
   /** The clock this client shows now: the session's (a change may be announced shortly before it applies), or its private one. */
   currentClock(): clock.ClockState | undefined {
-    return this.privateClock ?? this.liveClock();
+    return this.mode?.kind === "detached" ? this.mode.clock : this.liveClock();
   }
 
   /** Simulated time shown now, computed locally from the clock state and the synced server time. */
   simTime(serverNow = this.sync.serverNow()): number | undefined {
     const live = this.liveSimTime(serverNow);
-    if (!this.privateClock || live === undefined) return live;
-    return Math.min(clock.simTimeAt(this.privateClock, this.view!.timeline, serverNow), live);
+    if (this.mode?.kind !== "detached" || live === undefined) return live;
+    return Math.min(clock.simTimeAt(this.mode.clock, this.view!.timeline, serverNow), live);
   }
 
   /** Entries whose time has come, in replay order. */
@@ -282,10 +315,12 @@ export class ReplayClient {
     return this.view.entries.slice(0, shown);
   }
 
+  /** Stops everything this client started and removes every handler it added; the socket is left to its owner. */
   close(): void {
+    this.closed = true;
     this.sync.stop();
-    this.socket.off("session:state");
-    this.socket.off("session:entries");
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.listeners.clear();
   }
 
   private adopt(snapshot: Snapshot, role: "presenter" | "follower", timeline: clock.Timeline): void {
@@ -360,7 +395,7 @@ export class ReplayClient {
    * and a connection that drops mid-way rejoins on its next reconnect.
    */
   private async rejoin(attempt = 0): Promise<void> {
-    if (!this.view) return;
+    if (!this.view || this.closed) return;
     const view = this.view;
     try {
       const response = await request(this.socket, "session:join", {

@@ -122,11 +122,28 @@ export const commandSchema = z.discriminatedUnion("type", [
 ]);
 export type Command = z.infer<typeof commandSchema>;
 
+/** Where a new session starts; each field as the command of the same name would set it. */
+export const sessionStartSchema = z.object({
+  /** Simulated time (clamped to the replay's bounds), as `seek`. */
+  sim: finiteMs.optional(),
+  rate: z.number().finite().min(RATE_MIN).max(RATE_MAX).optional(),
+  idleLimitMs: z.number().int().min(500).max(60_000).nullable().optional(),
+  pauseOn: pauseModeSchema.optional(),
+  markedEntryKeys: z.array(z.string().max(200)).max(5000).optional(),
+  /** Start playing at once (towards the first pause point). */
+  playing: z.boolean().optional(),
+});
+export type SessionStart = z.infer<typeof sessionStartSchema>;
+
 export const clientEvents = {
   /** NTP-style sample: the server answers with its clock. */
   "time:ping": z.object({ t0: finiteMs }),
-  /** Creates a session on a feed. Solo sessions have no join code. */
-  "session:create": z.object({ feed: feedSlug, kind: z.enum(["solo", "shared"]) }),
+  /**
+   * Creates a session on a feed, optionally already at a moment, speed and
+   * pause mode (one round trip instead of create-then-commands). Solo sessions
+   * have no join code.
+   */
+  "session:create": z.object({ feed: feedSlug, kind: z.enum(["solo", "shared"]), start: sessionStartSchema.optional() }),
   /**
    * Joins a session by code or id; with the secret, as its presenter.
    * `have` is what the client already holds (after a reconnect).

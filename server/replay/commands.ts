@@ -5,29 +5,13 @@
 import { ErrorReason, type Command, type Refusal, type SessionSettings } from "../../domain/protocol";
 import * as clock from "../../domain/replay/clock";
 import { parseJumpTime } from "../../domain/replay/jump";
+import { pausePoints as pausePointRule } from "../../domain/replay/pause-points";
 import type { FeedTimeline } from "./feed-timeline";
 import type { StoredSession } from "./session-store";
 
-/** A marked entry's pause point is this much simulated time before it. */
-export const PAUSE_BEFORE_MS = 1;
-
-/** Simulated instants where playback stops by itself, from the session's settings. */
+/** Simulated instants where playback stops by itself, from the session's settings (domain/replay/pause-points.ts). */
 export function pausePoints(settings: SessionSettings, feed: FeedTimeline): number[] {
-  switch (settings.pauseOn) {
-    case "off":
-      return [];
-    case "every":
-      return feed.timeline.entryTimes;
-    case "marked": {
-      // "What happens next?": stop just before a marked entry appears, so the class can guess.
-      const marked = new Set(settings.markedEntryKeys);
-      return feed.entries.flatMap((entry, index) => (marked.has(entry.key) ? [feed.timeline.entryTimes[index]! - PAUSE_BEFORE_MS] : []));
-    }
-    default: {
-      const exhaustive: never = settings.pauseOn;
-      return exhaustive;
-    }
-  }
+  return pausePointRule(settings, feed.timeline, feed.entryKeys)!;
 }
 
 function refuse(reason: ErrorReason, message: string): Refusal {

@@ -14,6 +14,8 @@ export interface FeedTimeline {
   eventZone: string;
   timeline: Timeline;
   entries: ProtocolEntry[];
+  /** entries[i].key, for the pause-point rule. */
+  entryKeys: string[];
   cardIds: Set<string>;
   defaultPins: string[];
 }
@@ -57,6 +59,7 @@ export class FeedTimelines {
         entryTimes: entries.map((entry) => Date.parse(entry.publishedAt)),
       },
       entries,
+      entryKeys: entries.map((entry) => entry.key),
       cardIds: new Set(feed.cards.map((card) => card.id)),
       defaultPins: feed.cards.filter((card) => card.pinnedByDefault).map((card) => card.id),
     };

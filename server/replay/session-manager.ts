@@ -3,10 +3,10 @@
  * applies commands through each session's queue (write, then broadcast),
  * and keeps other processes in step through socket.io's server-side events.
  */
-import { ErrorReason, type Command, type Refusal, type Snapshot } from "../../domain/protocol";
+import { ErrorReason, type Command, type Refusal, type SessionSettings, type SessionStart, type Snapshot } from "../../domain/protocol";
 import * as clock from "../../domain/replay/clock";
 import type { FeedTimeline, FeedTimelines } from "./feed-timeline";
-import { applyCommand } from "./commands";
+import { applyCommand, pausePoints } from "./commands";
 import { LiveSession, type LocalBroadcast } from "./live-session";
 import { newSecret, SESSION_TTL_MS, type SessionKind, type SessionPersistence, type StoredSession } from "./session-store";
 
@@ -63,17 +63,27 @@ export class SessionManager {
     return this.live.get(sessionId)?.state.clock.revision;
   }
 
-  async create(feedSlug: string, kind: SessionKind): Promise<{ session: LiveSession; secret: string }> {
+  /** A new session, paused at the pre-roll unless `start` says otherwise (docs/PROTOCOL.md, "A new session"). */
+  async create(feedSlug: string, kind: SessionKind, start: SessionStart = {}): Promise<{ session: LiveSession; secret: string }> {
     const feed = await this.options.timelines.get(feedSlug);
     if (!feed) throw refusal(ErrorReason.unknownFeed, `No feed called "${feedSlug}"`);
     const secret = newSecret();
     const now = this.options.now();
+    const settings: SessionSettings = { pauseOn: start.pauseOn ?? "off", markedEntryKeys: start.markedEntryKeys ?? [], blanked: false };
+    const t = feed.timeline;
+    const opts = { pausePoints: pausePoints(settings, feed) };
+    // Anchored at creation: nobody else holds the session yet, so no lead is needed.
+    let initial = clock.initialClock(t, now);
+    if (start.sim !== undefined) initial = clock.seek(initial, t, now, start.sim, opts);
+    if (start.rate !== undefined) initial = clock.setRate(initial, t, now, start.rate, opts);
+    if (start.idleLimitMs !== undefined) initial = clock.setIdleLimit(initial, t, now, start.idleLimitMs, opts);
+    if (start.playing) initial = clock.play(initial, t, now, opts);
     const stored = await this.options.store.create({
       feedId: feed.id,
       kind,
       secret,
-      clock: clock.initialClock(feed.timeline, now),
-      settings: { pauseOn: "off", markedEntryKeys: [], blanked: false },
+      clock: { ...initial, revision: 0 },
+      settings,
       pinnedCards: feed.defaultPins,
       now: new Date(now),
     });

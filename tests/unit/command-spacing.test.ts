@@ -38,6 +38,7 @@ function makeFeed(): FeedTimeline {
     eventZone: "Europe/Helsinki",
     timeline: { start: entryTimes[0]!, end: entryTimes.at(-1)!, entryTimes },
     entries,
+    entryKeys: entries.map((entry) => entry.key),
     cardIds: new Set(["card-a", "card-b"]),
     defaultPins: [],
   };

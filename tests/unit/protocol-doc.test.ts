@@ -88,6 +88,7 @@ describe("docs/PROTOCOL.md", () => {
       eventZone: "Europe/Helsinki",
       timeline: { start, end: start + 1000, entryTimes: [start, start + 1000] },
       entries: [],
+      entryKeys: [],
       cardIds: new Set(["c"]),
       defaultPins: ["c"],
     };
