@@ -158,7 +158,8 @@ export class ClassQuestions {
   }
 
   /** The open question, or else the latest; undefined if the session has had none. */
-  current(sessionId: string): Promise<QuestionRound | undefined> {
+  async current(sessionId: string): Promise<QuestionRound | undefined> {
+    if (!UUID.test(sessionId)) return undefined;
     return this.store.current(sessionId);
   }
 

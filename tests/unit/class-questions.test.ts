@@ -53,6 +53,7 @@ describe("ClassQuestions", () => {
     expect(answers).toEqual([]);
     expect((await questions.current(session.id))?.question.id).toBe(question.id);
     expect(await questions.current(other.id)).toBeUndefined();
+    expect(await questions.current("not-a-session")).toBeUndefined();
   });
 
   it("refuses a second open question until the first is closed", async () => {
