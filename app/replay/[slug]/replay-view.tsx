@@ -17,7 +17,7 @@ import { formatJoinCode } from "@/domain/join-code";
 import type { Command, FollowerSync, ProtocolEntry } from "@/domain/protocol";
 import { PROTOCOL_VERSION } from "@/domain/protocol-version";
 import { bounds, entriesShownAt, RATE_MAX, RATE_MIN, RATE_PRESETS } from "@/domain/replay/clock";
-import { formatForUrl, parseJumpTime } from "@/domain/replay/jump";
+import { describeJump, formatForUrl, parseJumpTime, type JumpFeed, type JumpResult } from "@/domain/replay/jump";
 import { zoneLabel } from "@/domain/time";
 import { saveClass, savedClass, takeKeyFromFragment } from "../../class-sessions";
 import { CardsPanel } from "./cards-panel";
@@ -102,6 +102,8 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
   const [error, setError] = useState<string | undefined>();
   const [jumpInput, setJumpInput] = useState("");
   const [jumpError, setJumpError] = useState<string | undefined>();
+  /** Where the last jump (typed, or the link's ?t=) landed, in the clock's zone and the blog's. */
+  const [jumpHint, setJumpHint] = useState<string | undefined>();
   const [customRate, setCustomRate] = useState("");
   const [revealed, setRevealed] = useState<Set<string>>(new Set());
   const [displayZone, setDisplayZone] = useState(feed.eventZone);
@@ -143,7 +145,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
     window.addEventListener("offline", onOffline);
     let cancelled = false;
 
-    const connect = mode.kind === "solo" ? startSolo(client, feed, mode, setNotice) : joinSession(client, feed, mode);
+    const connect = mode.kind === "solo" ? startSolo(client, feed, mode, setNotice, setJumpHint) : joinSession(client, feed, mode);
     connect
       .then(() => {
         if (!cancelled) setView(client.view && { ...client.view });
@@ -480,15 +482,31 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
           onSubmit={(event) => {
             event.preventDefault();
             const parsed = parseJumpTime(jumpInput, feed);
-            if (!parsed.ok) return setJumpError(parsed.reason);
+            if (!parsed.ok) {
+              setJumpHint(undefined);
+              return setJumpError(parsed.reason);
+            }
             setJumpError(undefined);
+            setJumpHint(jumpStatement(parsed, feed));
             send({ type: "seek", to: parsed.ms });
           }}
         >
           <label htmlFor="jump-input">Jump to</label>
-          <input id="jump-input" value={jumpInput} placeholder="15:11, 18:11 Helsinki" onChange={(event) => setJumpInput(event.target.value)} />
+          <input
+            id="jump-input"
+            value={jumpInput}
+            placeholder={`hh:mm (${zoneLabel(feed.eventZone)} time)`}
+            aria-describedby="jump-hint"
+            onChange={(event) => {
+              setJumpInput(event.target.value);
+              setJumpHint(undefined);
+            }}
+          />
           <button type="submit">Go</button>
           {jumpError && <span className="jump-error">{jumpError}</span>}
+          <span className="jump-hint" id="jump-hint" role="status" data-testid="jump-hint">
+            {jumpHint}
+          </span>
         </form>
         <button type="button" onClick={copyLink}>
           Copy link to this moment
@@ -597,8 +615,23 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
   );
 }
 
+/**
+ * What a jump read, for the jump box's hint: "18:11 Helsinki = 15:11 GMT", and for a time typed
+ * without a zone, the rule that placed it: such a time is the big clock's (the event's) time.
+ */
+function jumpStatement(parsed: Extract<JumpResult, { ok: true }>, feed: JumpFeed): string {
+  const landed = describeJump(parsed.ms, feed);
+  return parsed.bare ? `${landed} · a time without a zone is ${zoneLabel(feed.eventZone)} time` : landed;
+}
+
 /** Resumes this tab's solo session for the feed, or starts one as the link asks (?t, ?speed, ?play). */
-async function startSolo(client: ReplayClient, feed: ReplayFeed, mode: Extract<ReplayMode, { kind: "solo" }>, setNotice: (notice: string) => void): Promise<void> {
+async function startSolo(
+  client: ReplayClient,
+  feed: ReplayFeed,
+  mode: Extract<ReplayMode, { kind: "solo" }>,
+  setNotice: (notice: string) => void,
+  setJumpHint: (hint: string) => void,
+): Promise<void> {
   const saved = readSaved(feed.slug);
   if (saved && mode.t === undefined) {
     try {
@@ -613,8 +646,10 @@ async function startSolo(client: ReplayClient, feed: ReplayFeed, mode: Extract<R
   const notices: string[] = [];
   if (mode.t !== undefined) {
     const parsed = parseJumpTime(mode.t, feed);
-    if (parsed.ok) await client.control({ type: "seek", to: parsed.ms });
-    else notices.push(`The link's time "${mode.t.slice(0, 40)}" could not be read (${parsed.reason}), so the replay starts at the beginning.`);
+    if (parsed.ok) {
+      await client.control({ type: "seek", to: parsed.ms });
+      setJumpHint(jumpStatement(parsed, feed));
+    } else notices.push(`The link's time "${mode.t.slice(0, 40)}" could not be read (${parsed.reason}), so the replay starts at the beginning.`);
   }
   if (mode.speed !== undefined) {
     const rate = Number(mode.speed);
