@@ -11,9 +11,9 @@ async function seriousViolations(page: Page): Promise<string[]> {
 
 const pages: Array<[string, string, (page: Page) => Promise<void>]> = [
   ["the library", "/", async (page) => void (await page.getByRole("heading", { name: "Feed library" }).waitFor())],
-  ["the replay", "/replay/sputnik-helsinki-2018?t=17:43", async (page) => void (await page.locator(".entry").first().waitFor())],
+  ["the replay", "/replay/sputnik-helsinki-2018?t=20:43", async (page) => void (await page.locator(".entry").first().waitFor())],
   ["the replay before anything is published", "/replay/sputnik-helsinki-2018", async (page) => void (await page.getByTestId("scrubber").waitFor())],
-  ["the projector view", "/replay/sputnik-helsinki-2018?t=15:13&view=projector", async (page) => void (await page.locator(".featured .entry").waitFor())],
+  ["the projector view", "/replay/sputnik-helsinki-2018?t=18:13&view=projector", async (page) => void (await page.locator(".featured .entry").waitFor())],
 ];
 
 for (const [name, url, ready] of pages) {
@@ -25,7 +25,7 @@ for (const [name, url, ready] of pages) {
 }
 
 test("the help overlay and an opened card have no serious or critical violation", async ({ page }) => {
-  await page.goto("/replay/sputnik-helsinki-2018?t=17:43");
+  await page.goto("/replay/sputnik-helsinki-2018?t=20:43");
   await page.locator('.entry button[data-card="nord-stream-2"]').first().click();
   await page.getByTestId("open-card").waitFor();
   expect(await seriousViolations(page)).toEqual([]);
@@ -37,7 +37,7 @@ test("the help overlay and an opened card have no serious or critical violation"
 });
 
 test("every control can be reached from the keyboard and has a name", async ({ page }) => {
-  await page.goto("/replay/sputnik-helsinki-2018?t=15:11");
+  await page.goto("/replay/sputnik-helsinki-2018?t=18:11");
   await page.locator(".entry").first().waitFor();
   const unnamed = await page.evaluate(() =>
     [...document.querySelectorAll("button, input, select, [role=slider], a[href]")]
@@ -63,7 +63,7 @@ test("every control can be reached from the keyboard and has a name", async ({ p
 test("respects prefers-reduced-motion", async ({ browser }) => {
   const context = await browser.newContext({ reducedMotion: "reduce" });
   const page = await context.newPage();
-  await page.goto("/replay/sputnik-helsinki-2018?t=15:10:50&speed=10&play=1");
+  await page.goto("/replay/sputnik-helsinki-2018?t=18:10:50&speed=10&play=1");
   const fresh = page.locator(".entry-fresh").first();
   await fresh.waitFor({ timeout: 8000 });
   expect(await fresh.evaluate((node) => getComputedStyle(node).animationName)).toBe("none");
@@ -71,7 +71,7 @@ test("respects prefers-reduced-motion", async ({ browser }) => {
 });
 
 test("the class session pages (console, projector, follower, a bad code) have no serious or critical violation", async ({ page, browser }) => {
-  await page.goto("/replay/sputnik-helsinki-2018?t=15:30");
+  await page.goto("/replay/sputnik-helsinki-2018?t=18:30");
   await page.getByRole("button", { name: "Start a class session" }).click();
   await page.waitForURL(/\/control$/);
   await page.getByTestId("next-entry").waitFor();

@@ -81,7 +81,7 @@ test("the server is killed mid-session and restarted: every screen recovers by i
   const databaseUrl = database.url;
   let server = await startServer(databaseUrl);
   try {
-    const console = await open(browser, `${base}/replay/sputnik-helsinki-2018?t=15:00`, { width: 1440, height: 1000 });
+    const console = await open(browser, `${base}/replay/sputnik-helsinki-2018?t=18:00`, { width: 1440, height: 1000 });
     await expect(console.getByTestId("sim-clock")).toHaveText("18:00:00");
     await console.getByRole("button", { name: "Start a class session" }).click();
     await console.waitForURL(/\/control$/);

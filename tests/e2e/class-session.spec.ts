@@ -24,7 +24,7 @@ async function open(browser: Browser, path: string, viewport = { width: 1280, he
 
 /** The teacher starts a class session from the feed, at 15:00 GMT (18:00 in Helsinki). */
 async function startClass(browser: Browser): Promise<{ console: Page; code: string }> {
-  const page = await open(browser, `${FEED}?t=15:00`, { width: 1440, height: 1000 });
+  const page = await open(browser, `${FEED}?t=18:00`, { width: 1440, height: 1000 });
   await expect(page.getByTestId("sim-clock")).toHaveText("18:00:00");
   await page.getByRole("button", { name: "Start a class session" }).click();
   await page.waitForURL(/\/s\/[A-Z0-9]{6}\/control$/);
@@ -56,9 +56,10 @@ test("presenter, projector and two followers (one on a phone) stay in step after
   await expect(console.getByTestId("follower-count")).toHaveText("3 following (students' devices and the projector)");
   await expect(console.getByTestId("follower-sync")).toContainText("3 in sync · 0 reading on their own · 0 lagging");
 
-  await console.getByRole("textbox", { name: "Jump to" }).fill("15:11");
+  await console.getByRole("textbox", { name: "Jump to" }).fill("18:11"); // as the clock shows it
   await console.getByRole("button", { name: "Go" }).click();
   await expect(console.getByTestId("sim-clock")).toHaveText("18:11:00");
+  await expect(console.getByTestId("jump-hint")).toHaveText("18:11 Helsinki = 15:11 GMT · a time without a zone is Helsinki time");
   expect(await expectInStep(console, screens)).toBe("18:11:00");
 
   await console.getByRole("button", { name: "Next entry" }).click();
@@ -102,7 +103,7 @@ test("presenter, projector and two followers (one on a phone) stay in step after
 test("a follower reads back on their own, the console sees it, and 'Back to live' returns to the class's moment", async ({ browser }) => {
   const { console, code } = await startClass(browser);
   const follower = await open(browser, `/s/${code}`);
-  await console.getByRole("textbox", { name: "Jump to" }).fill("16:00");
+  await console.getByRole("textbox", { name: "Jump to" }).fill("19:00");
   await console.getByRole("button", { name: "Go" }).click();
   await expect(console.getByTestId("sim-clock")).toHaveText("19:00:00");
   await expectInStep(console, [follower]);
@@ -132,7 +133,7 @@ test("a follower whose network drops comes back to the right state, with nothing
 
   await follower.context().setOffline(true);
   await expect(follower.getByTestId("offline")).toBeVisible({ timeout: 15_000 });
-  await console.getByRole("textbox", { name: "Jump to" }).fill("16:11");
+  await console.getByRole("textbox", { name: "Jump to" }).fill("19:11");
   await console.getByRole("button", { name: "Go" }).click();
   await console.getByRole("button", { name: "Next entry" }).click();
   await expect(console.getByTestId("sim-clock")).not.toHaveText("19:11:00");
@@ -284,7 +285,7 @@ for (const [width, height] of [
 ] as const) {
   test(`the session's projector page has no overflow or overlapping text at ${width}×${height}`, async ({ browser }) => {
     const { console, code } = await startClass(browser);
-    await console.getByRole("textbox", { name: "Jump to" }).fill("15:13");
+    await console.getByRole("textbox", { name: "Jump to" }).fill("18:13");
     await console.getByRole("button", { name: "Go" }).click();
     const projector = await open(browser, `/s/${code}/present`, { width, height });
     await expect(projector.locator(".featured .entry")).toContainText("Putin: Talks Were Successful");

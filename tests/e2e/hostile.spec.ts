@@ -41,7 +41,7 @@ test("markup and script text in a feed stay text on the page", async ({ page }) 
   page.on("request", (request) => {
     if (!request.url().startsWith("http://localhost")) outside.push(request.url());
   });
-  await page.goto("/replay/hostile?t=12:00");
+  await page.goto("/replay/hostile?t=15:00");
   const entry = page.locator(".entry").first();
   await expect(entry.locator(".entry-title")).toHaveText(headline);
   await expect(entry.locator(".entry-body").first()).toHaveText("<b>bold?</b> & </script><iframe src=\"http://example.com\"></iframe>");
