@@ -15,6 +15,15 @@ type Client = Pick<Db, "feed">;
  */
 const VERSION_SQL = `id::text || ':' || xmin::text || ':' || (extract(epoch FROM "updatedAt") * 1000)::bigint::text`;
 
+/**
+ * How long a server may trust that a feed it read is still current without
+ * reading its version again, counted from when it sent the query that read
+ * it. An import that changes a feed returns only once this long has passed
+ * since its commit (server/feeds/importer.ts), so no copy read before the
+ * commit is still trusted by then, in any process.
+ */
+export const FEED_VERSION_LEASE_MS = 250;
+
 /** Reads feeds for the API and the pages; the only place that knows their tables. */
 export class FeedRepository {
   constructor(private readonly db: Db) {}

@@ -9,11 +9,14 @@
  * A feed whose row, entries or cards changed gets a new `updatedAt` in the
  * same transaction, so its row changes with every change to what the feed
  * API serves: a server (this process or another) checks that row to know
- * whether its cached copy is still current (server/http/feed-cache.ts).
+ * whether its cached copy is still current (server/http/feed-cache.ts). An
+ * import that changed something returns FEED_VERSION_LEASE_MS after its
+ * commit, when no server trusts a copy it checked before the commit any more.
  */
 import { linkCardsToEntries, type ContextCardFile } from "../../domain/cards";
 import type { DataNote, ImportedEntry, ImportedFeed } from "../../domain/feed-model";
 import type { Db } from "../db/database";
+import { FEED_VERSION_LEASE_MS } from "./feed-repository";
 
 export type ImportItem =
   | { kind: "feed"; feed: ImportedFeed; origin: string }
@@ -41,7 +44,8 @@ export class ImportError extends Error {
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 export async function importItems(db: Db, items: readonly ImportItem[]): Promise<ImportReport> {
-  return db.$transaction(
+  let changedFeeds = 0;
+  const report = await db.$transaction(
     async (tx) => {
       // Imports wait for each other (two servers seeding one database at once).
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(727001)`;
@@ -69,10 +73,23 @@ export async function importItems(db: Db, items: readonly ImportItem[]): Promise
         // The row's new version is what servers compare; clock_timestamp() records when this write happened.
         await tx.$executeRaw`UPDATE feed SET "updatedAt" = clock_timestamp() WHERE slug = ANY(${[...changed]}::text[])`;
       }
+      changedFeeds = changed.size;
       return report;
     },
     { timeout: 120_000, maxWait: 10_000 },
   );
+  if (changedFeeds > 0) await outlastTrustedCopies(performance.now());
+  return report;
+}
+
+/**
+ * Waits out the lease of every copy a server checked before our commit (a
+ * little more: a timer may fire a millisecond early, and other machines'
+ * clocks may run a hair slow). After this, every server serves the new feed.
+ */
+async function outlastTrustedCopies(committedBy: number): Promise<void> {
+  const until = committedBy + FEED_VERSION_LEASE_MS * 1.01 + 5;
+  while (performance.now() < until) await new Promise((resolve) => setTimeout(resolve, Math.ceil(until - performance.now())));
 }
 
 async function upsertFeed(tx: Tx, feed: ImportedFeed): Promise<ImportReport["feeds"][number]> {

@@ -3,20 +3,29 @@
  * its ETag and its gzip and brotli forms are made once per version of a feed
  * and then served as they are.
  *
- * Freshness: every request reads the feed's version from PostgreSQL (one
- * indexed row; server/feeds/feed-repository.ts) in a query that starts after
- * the request arrived, and the cached copy is used only if it was made from
- * that version. An import, in this process or in any other, changes the
- * version in the transaction that changes the feed (server/feeds/importer.ts),
- * so once an import has committed no request sees the old copy. Requests that
- * arrive while a version query is out share the next one: one query per
- * round trip however many requests are waiting, never one that began before
- * a request arrived.
+ * Freshness. A feed's version is one indexed row in PostgreSQL
+ * (server/feeds/feed-repository.ts); every import that changes a feed changes
+ * it in the same transaction. A copy is served only while its version is
+ * known to be current: for FEED_VERSION_LEASE_MS after the sending of a query
+ * that found that version (the read that built the copy, a request's own
+ * check, or the poll that renews the copies in use every POLL_MS). An import
+ * that changed a feed returns only that long after its commit
+ * (server/feeds/importer.ts), so from then on no server, in this process or
+ * another, serves the copy from before it: a query sent after the commit has
+ * seen the new version. A request that finds no copy in lease (the first one,
+ * or after the poll stopped or failed) checks the version itself, in a query
+ * that starts after it arrived; requests waiting at the same moment share it.
  */
 import crypto from "node:crypto";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import type { FeedDetail } from "../../domain/feed";
+import { FEED_VERSION_LEASE_MS } from "../feeds/feed-repository";
+
+/** Well inside the lease, so a copy in use stays in lease while the poll takes up to 200 ms. */
+const POLL_MS = 50;
+/** The poll stops when no request has used a copy for this long; the next request checks for itself. */
+const POLL_IDLE_MS = 2000;
 
 export interface FeedSource {
   /** The current version of each of these feeds that exists. */
@@ -58,12 +67,21 @@ export async function represent(feed: FeedDetail, version: string): Promise<Feed
   return { version, etag, bodies: { identity, gzip: gzipped, br: brotlied } };
 }
 
+interface Cached extends FeedRepresentations {
+  /** Build order: of two overlapping builds, the later one read the later snapshot. */
+  started: number;
+  /** performance.now() until which this version is known to be current. */
+  trustedUntil: number;
+}
+
 export class FeedResponseCache {
-  private readonly cached = new Map<string, FeedRepresentations & { started: number }>();
+  private readonly cached = new Map<string, Cached>();
   /** Builds under way, by slug and the version that asked for them. */
   private readonly building = new Map<string, Promise<FeedRepresentations | undefined>>();
   private builds = 0;
   private readonly versions: VersionReader;
+  private polling = false;
+  private lastUse = 0;
 
   constructor(private readonly source: FeedSource) {
     this.versions = new VersionReader((slugs) => source.versions(slugs));
@@ -71,13 +89,22 @@ export class FeedResponseCache {
 
   /** The feed as it is now, or undefined if there is no such feed. */
   async current(slug: string): Promise<FeedRepresentations | undefined> {
-    const version = await this.versions.read(slug);
+    const arrived = performance.now();
+    this.lastUse = arrived;
+    const trusted = this.cached.get(slug);
+    if (trusted && arrived < trusted.trustedUntil) return trusted;
+
+    const version = await this.versions.read(slug); // a query sent after `arrived`
     if (version === undefined) {
       this.cached.delete(slug);
       return undefined;
     }
     const cached = this.cached.get(slug);
-    if (cached?.version === version) return cached;
+    if (cached?.version === version) {
+      cached.trustedUntil = Math.max(cached.trustedUntil, arrived + FEED_VERSION_LEASE_MS);
+      this.poll();
+      return cached;
+    }
     const key = `${slug}\n${version}`;
     let build = this.building.get(key);
     if (!build) {
@@ -90,16 +117,39 @@ export class FeedResponseCache {
 
   private async build(slug: string): Promise<FeedRepresentations | undefined> {
     const started = ++this.builds;
+    const sent = performance.now();
     const read = await this.source.getWithVersion(slug);
     if (!read) {
       this.cached.delete(slug);
       return undefined;
     }
-    const made = { ...(await represent(read.feed, read.version)), started };
-    // Of two builds that overlapped, the one that started later read the later snapshot.
+    const made: Cached = { ...(await represent(read.feed, read.version)), started, trustedUntil: sent + FEED_VERSION_LEASE_MS };
     const kept = this.cached.get(slug);
     if (!kept || kept.started < started) this.cached.set(slug, made);
+    this.poll();
     return made;
+  }
+
+  /** Renews the lease of the copies in use while requests keep coming; stops on the first failure. */
+  private poll(): void {
+    if (this.polling) return;
+    this.polling = true;
+    void (async () => {
+      try {
+        while (this.cached.size > 0 && performance.now() - this.lastUse < POLL_IDLE_MS) {
+          await new Promise((resolve) => setTimeout(resolve, POLL_MS).unref());
+          const sent = performance.now();
+          const versions = await this.source.versions([...this.cached.keys()]);
+          for (const [slug, copy] of this.cached) {
+            if (versions.get(slug) === copy.version) copy.trustedUntil = Math.max(copy.trustedUntil, sent + FEED_VERSION_LEASE_MS);
+          }
+        }
+      } catch {
+        // The leases run out; each request checks for itself (and reports the database's failure).
+      } finally {
+        this.polling = false;
+      }
+    })();
   }
 }
 
