@@ -7,6 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { clientEvents, ErrorReason, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, serverEvents, snapshotSchema, SYNC_TOLERANCE_MS } from "../../domain/protocol";
 import { PRE_ROLL_MS } from "../../domain/replay/clock";
+import { parseJumpTime } from "../../domain/replay/jump";
 import { LEAD_MS, SessionManager } from "../../server/replay/session-manager";
 import type { FeedTimeline } from "../../server/replay/feed-timeline";
 import { MemorySessionStore } from "../support/memory-session-store";
@@ -111,6 +112,15 @@ describe("docs/PROTOCOL.md", () => {
     expect(snapshot.pinnedCards).toEqual(feed.defaultPins);
     expect(snapshot.revealedCards).toEqual([]);
     manager.close();
+  });
+
+  it("reads a bare time the way the doc says", () => {
+    const example = /`jump "([^"]+)"` is [^`]*`([^`]+)`/.exec(doc);
+    expect(example).not.toBeNull();
+    const seed = { eventDate: "2018-07-16", publishedZone: "GMT", eventZone: "Europe/Helsinki" };
+    expect(parseJumpTime(example![1]!, seed)).toEqual({ ok: true, ms: Date.parse(example![2]!), bare: true });
+    const linked = /\?t=([^`)]+)/.exec(doc.slice(doc.indexOf("links the app writes")))![1]!;
+    expect(parseJumpTime(linked, seed)).toMatchObject({ ok: true, ms: Date.parse(example![2]!) });
   });
 
   it("stays tight", () => {
