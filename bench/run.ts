@@ -3,6 +3,8 @@
  * measures each of Relive's claims against the real server, real socket.io
  * clients in a separate process, real PostgreSQL and real Chromium, prints a
  * table with every figure beside its target, and writes bench/results.json.
+ * `--only=<suite>` runs one suite (sockets, web, http) and replaces only that
+ * suite's figures in bench/results.json.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -22,7 +24,12 @@ const context: BenchContext = { quick, log: (line) => console.error(`  · ${line
 const suites: Suite[] = [
   { name: "sockets", run: async (c) => (await import("./sockets")).benchSockets(c) },
   { name: "web", run: async (c) => (await import("./web")).benchWeb(c) },
+  { name: "http", run: async (c) => (await import("./http")).benchHttp(c) },
 ];
+if (only && !suites.some((suite) => suite.name === only)) {
+  console.error(`bench: no suite "${only}" (${suites.map((suite) => suite.name).join(", ")})`);
+  process.exit(2);
+}
 
 await ensurePrismaClient((line) => console.error(line));
 await ensureWebBuild((line) => console.error(line));
@@ -70,8 +77,19 @@ const machine = {
   platform: `${os.platform()} ${os.release()}`,
 };
 fs.mkdirSync(path.join(projectRoot, "bench"), { recursive: true });
-fs.writeFileSync(
-  path.join(projectRoot, "bench/results.json"),
-  `${JSON.stringify({ date: new Date().toISOString(), quick, machine, results }, null, 2)}\n`,
-);
+const resultsFile = path.join(projectRoot, "bench/results.json");
+const date = new Date().toISOString();
+let written: object[] = results;
+if (only) {
+  // One suite's run keeps the other suites' figures from earlier runs; each row then says when and how it was measured.
+  written = results.map((result) => ({ ...result, date, quick }));
+  try {
+    const earlier = JSON.parse(fs.readFileSync(resultsFile, "utf8")) as { date?: string; quick?: boolean; results?: Array<Record<string, unknown>> };
+    const kept = (earlier.results ?? []).filter((row) => row.suite !== only).map((row) => ({ date: earlier.date, quick: earlier.quick, ...row }));
+    written = [...kept, ...written];
+  } catch {
+    // no earlier results
+  }
+}
+fs.writeFileSync(resultsFile, `${JSON.stringify({ date, quick, only, machine, results: written }, null, 2)}\n`);
 console.log("Written to bench/results.json");

@@ -11,7 +11,7 @@
  *   callback that sees the clock's text change.
  * - Scrubbing: main-thread cost per pointermove during a drag of the thumb,
  *   on the seeded feed and on a generated 10,000-entry feed (bench/generate-feed.ts).
- * - HTTP throughput of /api/feeds/<slug> with autocannon.
+ * (HTTP throughput of /api/feeds/<slug> is the http suite, bench/http.ts.)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -19,7 +19,6 @@ import path from "node:path";
 import vm from "node:vm";
 import zlib from "node:zlib";
 import { chromium, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import autocannon from "autocannon";
 import { generateFeed, importGeneratedFeed, writeFeedJson } from "./generate-feed";
 import { CHROMIUM_ARGS, chromiumPath } from "../tests/chromium";
 import { delay, median, percentile, projectRoot, startServer, summarise, type BenchContext, type BenchServer, type Result } from "./lib";
@@ -142,9 +141,6 @@ export async function benchWeb(context: BenchContext): Promise<Result[]> {
 
     await browser.close();
     browser = undefined;
-
-    await section(`HTTP /api/feeds/${FEED}`, async () => throughput(url, FEED, quick ? 3 : 10, log));
-    if (!quick && bigImported) await section(`HTTP /api/feeds/${BIG_SLUG}`, async () => throughput(url, BIG_SLUG, 5, log));
   } finally {
     await browser?.close().catch(() => undefined);
     await importing?.catch(() => undefined); // never stop the database under a running import
@@ -528,29 +524,6 @@ async function scrubbing(browser: Browser, url: string, options: ScrubOptions): 
   } finally {
     await context.close();
   }
-}
-
-// -------------------------------------------------------------------------------------------------
-// HTTP throughput
-
-async function throughput(url: string, slug: string, seconds: number, log: (line: string) => void): Promise<Result[]> {
-  const target = `${url}/api/feeds/${slug}`;
-  const probe = await fetch(target);
-  const bytes = (await probe.arrayBuffer()).byteLength;
-  if (!probe.ok) throw new Error(`GET /api/feeds/${slug} answered ${probe.status}`);
-  const result = await autocannon({ url: target, connections: 10, duration: seconds });
-  const note =
-    `autocannon, 10 connections, ${seconds} s, ${(bytes / KB).toFixed(0)} kB per response` +
-    (probe.headers.get("content-encoding") ? ` (${probe.headers.get("content-encoding")})` : ", uncompressed") +
-    `; ${result.requests.total} requests` +
-    (result.non2xx > 0 ? `, ${result.non2xx} non-2xx` : "") +
-    (result.errors > 0 ? `, ${result.errors} errors` : "") +
-    `; server, PostgreSQL and load generator share the machine`;
-  log(`/api/feeds/${slug}: ${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms`);
-  return [
-    { name: `HTTP /api/feeds/${slug} throughput`, value: result.requests.average, unit: "req/s", note },
-    { name: `HTTP /api/feeds/${slug} latency p99`, value: result.latency.p99, unit: "ms" },
-  ];
 }
 
 async function feedEntryCounts(url: string): Promise<Map<string, number>> {
