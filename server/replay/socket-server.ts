@@ -96,8 +96,8 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, guard: J
   const handlers: { [E in ClientEventName]: Handler<E> } = {
     "time:ping": (_socket, { t0 }) => ({ ok: true, t0, serverTime: now() }),
 
-    "session:create": async (socket, { feed, kind }) => {
-      const { session, secret } = await manager.create(feed, kind);
+    "session:create": async (socket, { feed, kind, start }) => {
+      const { session, secret } = await manager.create(feed, kind, start);
       socket.data.roles[session.id] = "presenter";
       await socket.join(sessionRoom(session.id));
       presence.changed(session.id);
