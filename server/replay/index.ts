@@ -12,7 +12,7 @@ import { FeedTimelines } from "./feed-timeline";
 import { JoinGuard } from "./join-guard";
 import { SessionDirectory } from "./session-directory";
 import { SessionManager } from "./session-manager";
-import { attachReplay, sessionRoom, type ReplayServer, type StoredSessionJson } from "./socket-server";
+import { attachReplay, forFollowers, presenterRoom, sessionRoom, type ReplayServer, type StoredSessionJson } from "./socket-server";
 import { SessionStore, type StoredSession } from "./session-store";
 
 /** Server time: epoch milliseconds with sub-millisecond precision, never stepping back within a process. */
@@ -44,7 +44,11 @@ export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepo
     timelines: new FeedTimelines(options.feeds, (slug) => options.feeds.idOf(slug)),
     now: serverNow,
     broadcast: {
-      state: (session, snapshot) => io.local.to(sessionRoom(session.id)).emit("session:state", snapshot),
+      // Presenters see their upcoming pause points; followers must not (they would spoil "What happens next?").
+      state: (session, snapshot) => {
+        io.local.to(presenterRoom(session.id)).emit("session:state", snapshot);
+        io.local.to(sessionRoom(session.id)).except(presenterRoom(session.id)).emit("session:state", forFollowers(snapshot));
+      },
       entries: (session, { from, to, entries }) =>
         io.local
           .to(sessionRoom(session.id))

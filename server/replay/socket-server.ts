@@ -20,6 +20,7 @@ import {
   type FollowerSync,
   type Refusal,
   type ServerToClientEvents,
+  type Snapshot,
 } from "../../domain/protocol";
 import type { JoinGuard } from "./join-guard";
 import { refusal, RefusalError, type SessionManager } from "./session-manager";
@@ -60,6 +61,17 @@ const PRESENCE_RETRY_MS = 1_000;
 const PRESENCE_RETRIES = 30;
 
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+/** The presenters of a session (also in its sessionRoom): they alone see its pause points. */
+export const presenterRoom = (sessionId: string) => `presenters:${sessionId}`;
+
+/**
+ * A snapshot as a follower may see it: without the presenter's upcoming
+ * pause points (`markedEntryKeys`), which would spoil "What happens next?".
+ * The pause mode stays: followers learn a stop from the clock's `stopAt`.
+ */
+export function forFollowers(snapshot: Snapshot): Snapshot {
+  return { ...snapshot, settings: { ...snapshot.settings, markedEntryKeys: [] } };
+}
 
 /** Per-socket token bucket: bursts of 40 messages, 20 a second sustained. */
 export const RATE_LIMIT = { burst: 40, perSecond: 20 } as const;
@@ -99,7 +111,7 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, guard: J
     "session:create": async (socket, { feed, kind, start }) => {
       const { session, secret } = await manager.create(feed, kind, start);
       socket.data.roles[session.id] = "presenter";
-      await socket.join(sessionRoom(session.id));
+      await socket.join([sessionRoom(session.id), presenterRoom(session.id)]);
       presence.changed(session.id);
       return { ok: true, sessionId: session.id, code: session.state.code, secret, snapshot: session.snapshot(0), timeline: session.feed.timeline };
     },
@@ -124,13 +136,15 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, guard: J
       socket.data.roles[session.id] = role;
       socket.data.sync[session.id] = { detached: false, skewMs: null, revision: null, silent: false };
       await socket.join(sessionRoom(session.id));
+      if (role === "presenter") await socket.join(presenterRoom(session.id));
+      else await socket.leave(presenterRoom(session.id));
       presence.changed(session.id);
-      return { ok: true, role, snapshot: session.snapshot(join.have?.cursor ?? 0), timeline: session.feed.timeline };
+      return { ok: true, role, snapshot: snapshotFor(role, session.snapshot(join.have?.cursor ?? 0)), timeline: session.feed.timeline };
     },
 
     "session:sync": async (socket, { sessionId, have }) => {
       const session = await joined(socket, sessionId);
-      return { ok: true, snapshot: session.snapshot(have.cursor) };
+      return { ok: true, snapshot: snapshotFor(socket.data.roles[sessionId]!, session.snapshot(have.cursor)) };
     },
 
     "session:control": async (socket, { sessionId, command }) => {
@@ -145,6 +159,7 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, guard: J
       delete socket.data.roles[sessionId];
       delete socket.data.sync[sessionId];
       await socket.leave(sessionRoom(sessionId));
+      await socket.leave(presenterRoom(sessionId));
       presence.changed(sessionId);
       return { ok: true };
     },
@@ -337,6 +352,10 @@ export function summarize(measures: FollowerMeasure[], revision: number | undefi
   const middle = skews.length / 2;
   const median = skews.length === 0 ? undefined : skews.length % 2 ? skews[Math.floor(middle)] : (skews[middle - 1]! + skews[middle]!) / 2;
   return { inSync, detached, lagging, maxSkewMs: round(skews.at(-1)), medianSkewMs: round(median) };
+}
+
+function snapshotFor(role: "presenter" | "follower", snapshot: Snapshot): Snapshot {
+  return role === "presenter" ? snapshot : forFollowers(snapshot);
 }
 
 function refused(reason: ErrorReason, message: string): Refusal {

@@ -1,6 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { bodyTooLarge, malformedPath, originAllowed, pagePolicy } from "../../server/http/security";
 import type { IncomingMessage } from "node:http";
+import { describe, expect, it } from "vitest";
+import type { Snapshot } from "../../domain/protocol";
+import { bodyTooLarge, malformedPath, originAllowed, pagePolicy } from "../../server/http/security";
+import { forFollowers } from "../../server/replay/socket-server";
 
 describe("originAllowed", () => {
   const allowlist = ["https://class.example.org"];
@@ -51,5 +53,13 @@ describe("malformedPath", () => {
     expect(malformedPath("/replay/%E0%A4%A")).toBe(true);
     expect(malformedPath("/replay/x?t=%%%")).toBe(false);
     expect(malformedPath("/s/ABC%2DDEF")).toBe(false);
+  });
+});
+
+describe("forFollowers", () => {
+  it("hides the presenter's pause points and keeps everything else", () => {
+    const snapshot = { sessionId: "s", settings: { pauseOn: "marked", markedEntryKeys: ["k1", "k2"], blanked: true } } as unknown as Snapshot;
+    expect(forFollowers(snapshot)).toEqual({ sessionId: "s", settings: { pauseOn: "marked", markedEntryKeys: [], blanked: true } });
+    expect(snapshot.settings.markedEntryKeys).toEqual(["k1", "k2"]); // the presenter's copy is untouched
   });
 });

@@ -1,0 +1,142 @@
+/**
+ * What followers may see: never the presenter's upcoming pause points. Real
+ * servers, real sockets (each test a device of its own by its loopback
+ * address), real PostgreSQL.
+ */
+import http from "node:http";
+import { io, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ReplayClient, request, RequestRefused, type ReplayEvent, type ReplaySocket } from "../../client/replay-client";
+import { JOIN_CODE_ALPHABET, PROTOCOL_VERSION, type ProtocolEntry, type Snapshot } from "../../domain/protocol";
+import { GUESS_LIMIT } from "../../server/replay/join-guard";
+import { createTestDatabase, delay, runFileCleanups, spawnServer, tempDataDir, type ServerProcess } from "./helpers";
+
+const FEED = "sputnik-helsinki-2018";
+const sockets: Socket[] = [];
+let main: ServerProcess;
+let feedEntries: ProtocolEntry[];
+
+const portOf = (server: ServerProcess) => new URL(server.url!).port;
+
+/** A socket from a given loopback address (any of 127/8 reaches the server): a device of its own. */
+function connect(server: ServerProcess, from: string, options: { reconnection?: boolean } = {}): ReplaySocket {
+  const socket = io(`http://127.0.0.1:${portOf(server)}`, {
+    auth: { protocol: PROTOCOL_VERSION },
+    transports: ["websocket"],
+    reconnectionDelay: 100,
+    reconnection: options.reconnection ?? true,
+    localAddress: from,
+    forceNew: true,
+  } as Parameters<typeof io>[1]);
+  sockets.push(socket);
+  return socket as ReplaySocket;
+}
+
+async function client(server: ServerProcess, from: string): Promise<ReplayClient> {
+  const replay = new ReplayClient(connect(server, from));
+  await replay.sync.sync();
+  return replay;
+}
+
+/** The reason a request was refused with, or "ok". */
+async function outcome(attempt: Promise<unknown>): Promise<string> {
+  try {
+    await attempt;
+    return "ok";
+  } catch (error) {
+    if (error instanceof RequestRefused) return error.refusal.reason;
+    throw error;
+  }
+}
+
+/** GET from a given loopback address. */
+function page(server: ServerProcess, path: string, from: string): Promise<{ status: number; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: "127.0.0.1", port: portOf(server), path, localAddress: from }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers }));
+    });
+    req.on("error", reject);
+  });
+}
+
+/** A code no session has, different each call (the chance that a random one exists is nil here). */
+let guesses = 0;
+const unknownCode = () => {
+  const i = guesses++;
+  const letter = (n: number) => JOIN_CODE_ALPHABET[n % JOIN_CODE_ALPHABET.length];
+  return `ZZ${letter(Math.floor(i / 31 ** 3))}${letter(Math.floor(i / 31 ** 2))}${letter(Math.floor(i / 31))}${letter(i)}`;
+};
+
+beforeAll(async () => {
+  main = await spawnServer({ DATABASE_URL: await createTestDatabase(), RELIVE_DATA_DIR: await tempDataDir() });
+  expect(main.url, main.output()).toBeDefined();
+  feedEntries = (await (await fetch(`${main.url}/api/feeds/${FEED}`)).json()).entries;
+});
+
+afterAll(async () => {
+  for (const socket of sockets.splice(0)) socket.disconnect();
+  await runFileCleanups();
+});
+
+describe("followers do not receive the presenter's pause points", () => {
+  it("not in the join snapshot, the sync snapshot, nor any state broadcast; presenters do", async () => {
+    const presenter = await client(main, "127.0.0.33");
+    const { code, secret } = await presenter.create(FEED, "shared");
+    const sessionId = presenter.view!.sessionId;
+    const marked = [feedEntries[20]!.key, feedEntries[40]!.key];
+    await presenter.control({ type: "seek", to: Date.parse(feedEntries[20]!.publishedAt) - 30_000 });
+    await presenter.control({ type: "pauseOn", mode: "marked", markedEntryKeys: marked });
+
+    const states = new Map<string, Snapshot[]>();
+    const record = (name: string, socket: ReplaySocket) => {
+      states.set(name, []);
+      (socket as unknown as Socket).on("session:state", (snapshot: Snapshot) => states.get(name)!.push(snapshot));
+    };
+    record("presenter", presenter.socket);
+    const follower = connect(main, "127.0.0.34");
+    record("follower", follower);
+    const joined = await request(follower, "session:join", { code: code! });
+    expect(joined.role).toBe("follower");
+    expect(joined.snapshot.settings).toEqual({ pauseOn: "marked", markedEntryKeys: [], blanked: false });
+    // A second console sees them, on joining and after.
+    const remote = connect(main, "127.0.0.35");
+    record("remote", remote);
+    expect((await request(remote, "session:join", { code: code!, secret })).snapshot.settings.markedEntryKeys).toEqual(marked);
+    // A console that turns into a follower (joins again without the key) stops seeing them.
+    const demoted = connect(main, "127.0.0.36");
+    await request(demoted, "session:join", { sessionId, secret });
+    expect((await request(demoted, "session:join", { sessionId })).snapshot.settings.markedEntryKeys).toEqual([]);
+    record("demoted", demoted);
+    // And a follower's own connection after a reconnect (by id, with what it holds).
+    const rejoined = connect(main, "127.0.0.34");
+    record("rejoined", rejoined);
+    const again = await request(rejoined, "session:join", { sessionId, have: { revision: joined.snapshot.clock.revision, cursor: joined.snapshot.cursor } });
+    expect(again.snapshot.settings.markedEntryKeys).toEqual([]);
+
+    // State broadcasts: marks changed, the clock played up to the first mark and stopped there.
+    await presenter.control({ type: "pauseOn", mode: "marked", markedEntryKeys: [...marked, feedEntries[30]!.key] });
+    await presenter.control({ type: "rate", rate: 600 });
+    await presenter.control({ type: "play" });
+    await delay(1500);
+    const presenterClock = presenter.view!.clock;
+    expect(presenterClock.playing).toBe(false); // stopped at the first mark
+
+    for (const name of ["follower", "demoted", "rejoined"]) {
+      expect(states.get(name)!.length, name).toBeGreaterThanOrEqual(4);
+      for (const snapshot of states.get(name)!) expect(snapshot.settings, name).toMatchObject({ pauseOn: "marked", markedEntryKeys: [] });
+      // The stop reaches them all the same, through the clock.
+      expect(states.get(name)!.at(-1)!.clock, name).toEqual(presenterClock);
+    }
+    for (const name of ["presenter", "remote"]) {
+      expect(states.get(name)!.length, name).toBeGreaterThanOrEqual(4);
+      expect(states.get(name)!.at(-1)!.settings.markedEntryKeys, name).toEqual([...marked, feedEntries[30]!.key]);
+    }
+    const synced = await request(follower, "session:sync", { sessionId, have: { revision: 0, cursor: 0 } });
+    expect(synced.snapshot.settings.markedEntryKeys).toEqual([]);
+    const presenterSync = await request(presenter.socket, "session:sync", { sessionId, have: { revision: 0, cursor: 0 } });
+    expect(presenterSync.snapshot.settings.markedEntryKeys).toEqual([...marked, feedEntries[30]!.key]);
+    // Nothing a follower received names a marked entry's key as a pause point.
+    expect(JSON.stringify([joined, again, synced, states.get("follower")]).includes("markedEntryKeys\":[\"")).toBe(false);
+  });
+});
