@@ -14,7 +14,7 @@ import { ConfigError } from "./errors";
 import { FeedRepository } from "./feeds/feed-repository";
 import { seedDatabase } from "./feeds/seed";
 import { handleApi, isApiRequest, sendJson, type ApiContext } from "./http/api";
-import { applySecurityHeaders, bodyTooLarge, malformedPath, MAX_REQUEST_BODY_BYTES, originAllowed } from "./http/security";
+import { addressKey, applySecurityHeaders, bodyTooLarge, malformedPath, MAX_REQUEST_BODY_BYTES, originAllowed } from "./http/security";
 import { startReplay } from "./replay";
 import type { ReplayServer } from "./replay/socket-server";
 import { prepareSessionPage } from "./replay/session-pages";
@@ -126,7 +126,7 @@ export async function startServer(env: Env, log: (line: string) => void = consol
       }
       const handled = isApi
         ? handleApi(req, res, api)
-        : prepareSessionPage(req, res, replay.sessions, req.socket.remoteAddress ?? "unknown").then(() => nextHandler(req, res));
+        : prepareSessionPage(req, res, (code) => replay.lookupPage(code, addressKey(req.socket.remoteAddress))).then(() => nextHandler(req, res));
       handled.catch((error: unknown) => {
         console.error("relive: request failed:", req.method, req.url, error);
         if (!res.headersSent) sendJson(res, 500, { error: "internal", message: "Something went wrong on the server" });

@@ -6,9 +6,32 @@
  */
 import crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import net from "node:net";
 
 /** No route takes a body this large; socket.io has its own, smaller limit. */
 export const MAX_REQUEST_BODY_BYTES = 64 * 1024;
+
+/**
+ * The key the per-address limits count by. IPv4 (also IPv4-mapped IPv6) is
+ * the address; IPv6 is its /64, since one device can pick any address in
+ * its /64 and would otherwise get a fresh allowance with each.
+ */
+export function addressKey(address: string | undefined): string {
+  if (!address) return "unknown";
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (net.isIPv6(address)) {
+    const [head = "", tail = ""] = address.toLowerCase().split("::");
+    const left = head ? head.split(":") : [];
+    const right = tail ? tail.split(":") : [];
+    const groups = address.includes("::") ? [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right] : left;
+    return `${groups
+      .slice(0, 4)
+      .map((group) => group.replace(/^0+(?=.)/, ""))
+      .join(":")}::/64`;
+  }
+  return address;
+}
 
 /** 128 random bits, base64: a fresh one for every page. */
 export function newNonce(): string {

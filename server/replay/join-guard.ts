@@ -1,10 +1,16 @@
 /**
  * Slows down guessing of join codes. Each client (by network address) may
- * miss a few times; after that, lookups by code are refused until its
- * allowance refills. Codes that exist cost nothing, so a class typing its
- * code never meets the limit.
+ * miss a few times; after that, a lookup that finds nothing is answered
+ * "rate limited" instead of "unknown" until its allowance refills. Only
+ * misses are limited: a session that exists is always found, whatever its
+ * address guessed before, so one guessing pupil behind a school's NAT
+ * cannot lock the class out (docs/RELIABILITY.md, "Join codes", says what
+ * this leaves a guesser).
  */
 export const GUESS_LIMIT = { burst: 20, refillMs: 3_000 } as const;
+
+/** What a guarded lookup found: the thing, nothing, or nothing while the client is over its allowance. */
+export type GuardedLookup<T> = { status: "found"; value: T } | { status: "unknown" } | { status: "rate_limited"; retryAfterMs: number };
 
 interface Allowance {
   misses: number;
@@ -19,7 +25,21 @@ export class JoinGuard {
     private readonly limit: { burst: number; refillMs: number } = GUESS_LIMIT,
   ) {}
 
-  /** Milliseconds until `client` may look up a code again; 0 if it may now. */
+  /**
+   * Looks something up for `client`: what exists is always found; a miss
+   * counts against the client's allowance, and past it is answered
+   * rate_limited (with how long until the next miss is answered again).
+   */
+  async lookup<T>(client: string, find: () => Promise<T | undefined>): Promise<GuardedLookup<T>> {
+    const value = await find();
+    if (value !== undefined) return { status: "found", value };
+    const wait = this.retryAfterMs(client);
+    if (wait > 0) return { status: "rate_limited", retryAfterMs: wait };
+    this.missed(client);
+    return { status: "unknown" };
+  }
+
+  /** Milliseconds until a miss by `client` is answered "unknown" again; 0 if it would be now. */
   retryAfterMs(client: string): number {
     const allowance = this.current(client);
     if (!allowance || allowance.misses < this.limit.burst) return 0;

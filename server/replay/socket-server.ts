@@ -22,6 +22,7 @@ import {
   type ServerToClientEvents,
   type Snapshot,
 } from "../../domain/protocol";
+import { addressKey } from "../http/security";
 import type { JoinGuard } from "./join-guard";
 import { refusal, RefusalError, type SessionManager } from "./session-manager";
 import { secretMatches, type StoredSession } from "./session-store";
@@ -95,6 +96,15 @@ class TokenBucket {
 type Handler<E extends ClientEventName> = (socket: ReplaySocket, payload: ClientPayload<E>) => Promise<ClientAcks[E]> | ClientAcks[E];
 
 export function attachReplay(io: ReplayServer, manager: SessionManager, guard: JoinGuard, now: () => number): void {
+  /**
+   * Connections that asked for a code that names nothing while their address
+   * was over its guessing allowance, and until when: meanwhile, code lookups
+   * on that connection are refused unread. A class's joins are each on a
+   * connection of their own, so they are never held up; a guesser learns one
+   * code per connection per wait.
+   */
+  const guessedWhileLimited = new WeakMap<ReplaySocket, number>();
+
   io.use((socket, next) => {
     const handshake = handshakeSchema.safeParse(socket.handshake.auth);
     if (!handshake.success || handshake.data.protocol !== PROTOCOL_VERSION) {
@@ -117,14 +127,19 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, guard: J
     },
 
     "session:join": async (socket, join) => {
-      const client = socket.handshake.address;
-      const wait = guard.retryAfterMs(client);
-      if (wait > 0) throw refusal(ErrorReason.rateLimited, `Too many unknown codes from this device; try again in ${Math.ceil(wait / 1000)} s`);
-      const session = await manager.find(join.sessionId ? { id: join.sessionId } : { code: join.code! });
-      if (!session) {
-        guard.missed(client);
-        throw refusal(ErrorReason.unknownSession, join.code ? `No session with code ${join.code}` : "No such session");
+      // Only lookups that find nothing are limited: a session that exists is
+      // always joined (by code, id, as presenter or rejoining with `have`),
+      // whatever its address guessed before.
+      const byCode = !join.sessionId;
+      const blockedUntil = byCode ? (guessedWhileLimited.get(socket) ?? 0) : 0;
+      if (blockedUntil > now()) throw limitedRefusal(blockedUntil - now());
+      const lookup = await guard.lookup(addressKey(socket.handshake.address), () => manager.find(join.sessionId ? { id: join.sessionId } : { code: join.code! }));
+      if (lookup.status === "rate_limited") {
+        if (byCode) guessedWhileLimited.set(socket, now() + lookup.retryAfterMs);
+        throw limitedRefusal(lookup.retryAfterMs);
       }
+      if (lookup.status === "unknown") throw refusal(ErrorReason.unknownSession, join.code ? `No session with code ${join.code}` : "No such session");
+      const session = lookup.value;
       let role: "presenter" | "follower" = "follower";
       if (join.secret !== undefined) {
         if (!secretMatches(join.secret, session.state.secretHash)) throw refusal(ErrorReason.badSecret, "That presenter link is not valid for this session");
@@ -356,6 +371,10 @@ export function summarize(measures: FollowerMeasure[], revision: number | undefi
 
 function snapshotFor(role: "presenter" | "follower", snapshot: Snapshot): Snapshot {
   return role === "presenter" ? snapshot : forFollowers(snapshot);
+}
+
+function limitedRefusal(waitMs: number) {
+  return refusal(ErrorReason.rateLimited, `Too many unknown codes from this address; try again in ${Math.ceil(waitMs / 1000)} s`);
 }
 
 function refused(reason: ErrorReason, message: string): Refusal {

@@ -1,7 +1,9 @@
 /**
- * What followers may see: never the presenter's upcoming pause points. Real
- * servers, real sockets (each test a device of its own by its loopback
- * address), real PostgreSQL.
+ * What one address may do to others behind it, and what followers may see:
+ * a guesser behind a school's NAT does not lock the class out, and followers
+ * never receive the presenter's upcoming pause points. Real servers, real
+ * sockets (each test a device of its own by its loopback address), real
+ * PostgreSQL.
  */
 import http from "node:http";
 import { io, type Socket } from "socket.io-client";
@@ -77,6 +79,102 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const socket of sockets.splice(0)) socket.disconnect();
   await runFileCleanups();
+});
+
+describe("one guessing address does not lock out the class behind it", () => {
+  it("a presenter and 30 followers at the guesser's address join and rejoin throughout, by code, id, secret and `have`; their pages answer 200", async () => {
+    const SCHOOL = "127.0.0.31";
+    const presenter = await client(main, SCHOOL);
+    const { code, secret } = await presenter.create(FEED, "shared");
+    const sessionId = presenter.view!.sessionId;
+
+    // The guesser uses up the address's allowance...
+    const guesser = connect(main, SCHOOL);
+    for (let i = 0; i < GUESS_LIMIT.burst; i++) expect(await outcome(request(guesser, "session:join", { code: unknownCode() }))).toBe("unknown_session");
+    expect(await outcome(request(guesser, "session:join", { code: unknownCode() }))).toBe("rate_limited");
+    // ...and goes on guessing, faster than one guess per refill (3 s), from two connections, for the whole test.
+    const answers: string[] = [];
+    let guessing = true;
+    const guessers = [guesser, connect(main, SCHOOL)].map(async (socket) => {
+      while (guessing) {
+        answers.push(await outcome(request(socket, "session:join", { code: unknownCode() })));
+        await delay(500);
+      }
+    });
+    const limitedPages: number[] = [];
+
+    const followers = await Promise.all(Array.from({ length: 30 }, () => client(main, SCHOOL)));
+    const rejoined = (follower: ReplayClient) =>
+      new Promise<void>((resolve, reject) => {
+        const raw = follower.socket as unknown as Socket;
+        const off = follower.on((event: ReplayEvent) => event.type === "lost" && reject(new Error(`lost: ${event.message}`)));
+        const check = async () => {
+          // A sync is answered only on a socket that has joined: the rejoin happened.
+          if (raw.connected && (await outcome(request(follower.socket, "session:sync", { sessionId, have: { revision: 0, cursor: 0 } }))) === "ok") {
+            off();
+            return resolve();
+          }
+          setTimeout(() => void check(), 100);
+        };
+        void check();
+      });
+
+    for (let round = 0; round < 3; round++) {
+      // By code (a class typing it), then by id on a connection of its own.
+      for (const follower of followers) {
+        if (round === 0) await expect(follower.join({ code: code! })).resolves.toMatchObject({ role: "follower" });
+      }
+      const byId = await Promise.all(followers.map(() => outcome(request(connect(main, SCHOOL), "session:join", { sessionId }))));
+      expect(byId).toEqual(followers.map(() => "ok"));
+      const byCode = await Promise.all(followers.map(() => outcome(request(connect(main, SCHOOL), "session:join", { code: code! }))));
+      expect(byCode).toEqual(followers.map(() => "ok"));
+      // The presenter, with the secret, by code and by id (a second device, a reload).
+      const console = connect(main, SCHOOL);
+      await expect(request(console, "session:join", { code: code!, secret })).resolves.toMatchObject({ role: "presenter" });
+      await expect(request(connect(main, SCHOOL), "session:join", { sessionId, secret })).resolves.toMatchObject({ role: "presenter" });
+      // Every follower's connection drops; each rejoins by itself with what it holds (`have`).
+      for (const follower of followers) (follower.socket as unknown as Socket).io.engine.close();
+      await Promise.all(followers.map(rejoined));
+      // The same by hand: a fresh connection that says what it holds.
+      const have = { revision: presenter.view!.clock.revision, cursor: presenter.view!.entries.length };
+      await expect(request(connect(main, SCHOOL), "session:join", { sessionId, have })).resolves.toMatchObject({ ok: true, role: "follower" });
+      // The pages of the session, from the same address.
+      for (const path of [`/s/${code}`, `/s/${code!.slice(0, 3)}-${code!.slice(3)}`, `/s/${code}/present`, `/s/${code}/control`]) {
+        expect((await page(main, path, SCHOOL)).status, path).toBe(200);
+      }
+      // ...while a page for a code that names nothing is still limited.
+      const guessedPage = await page(main, `/s/${unknownCode()}`, SCHOOL);
+      limitedPages.push(guessedPage.status);
+      if (guessedPage.status === 429) expect(Number(guessedPage.headers["retry-after"])).toBeGreaterThan(0);
+      await presenter.control({ type: "seek", to: presenter.view!.timeline.entryTimes[10 * (round + 1)]! });
+    }
+    guessing = false;
+    await Promise.all(guessers);
+
+    // The guesser learned nothing new: only "unknown" (one a refill) or "rate limited", never a session.
+    expect(answers.filter((answer) => answer !== "unknown_session" && answer !== "rate_limited")).toEqual([]);
+    expect(answers.length).toBeGreaterThan(10);
+    expect(answers.filter((answer) => answer === "rate_limited").length).toBeGreaterThan(answers.length / 2);
+    expect(limitedPages.filter((status) => status === 429).length).toBeGreaterThan(0);
+    expect(limitedPages.filter((status) => status !== 429 && status !== 404)).toEqual([]);
+    // And the class is all there, in step with the presenter.
+    for (const follower of followers) expect(follower.view!.clock).toEqual(presenter.view!.clock);
+  });
+
+  it("a connection that guessed while its address was limited waits out the limit for its next code; other connections do not", async () => {
+    const SCHOOL = "127.0.0.32";
+    const presenter = await client(main, SCHOOL);
+    const { code } = await presenter.create(FEED, "shared");
+    const guesser = connect(main, SCHOOL);
+    for (let i = 0; i < GUESS_LIMIT.burst; i++) await outcome(request(guesser, "session:join", { code: unknownCode() }));
+    expect(await outcome(request(guesser, "session:join", { code: unknownCode() }))).toBe("rate_limited");
+    // Guessing on from that connection tells nothing: even a real code is not looked up for it, for now...
+    await expect(request(guesser, "session:join", { code: code! })).rejects.toMatchObject({ refusal: { reason: "rate_limited", message: expect.stringMatching(/try again in \d+ s/) } });
+    // ...while a pupil's own connection at the same address joins at once.
+    await expect(request(connect(main, SCHOOL), "session:join", { code: code! })).resolves.toMatchObject({ ok: true });
+    await delay(GUESS_LIMIT.refillMs + 100);
+    await expect(request(guesser, "session:join", { code: code! })).resolves.toMatchObject({ ok: true });
+  });
 });
 
 describe("followers do not receive the presenter's pause points", () => {

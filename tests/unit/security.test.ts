@@ -1,7 +1,8 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../domain/protocol";
-import { bodyTooLarge, malformedPath, originAllowed, pagePolicy } from "../../server/http/security";
+import { addressKey, bodyTooLarge, malformedPath, originAllowed, pagePolicy } from "../../server/http/security";
+import { JoinGuard } from "../../server/replay/join-guard";
 import { forFollowers } from "../../server/replay/socket-server";
 
 describe("originAllowed", () => {
@@ -53,6 +54,35 @@ describe("malformedPath", () => {
     expect(malformedPath("/replay/%E0%A4%A")).toBe(true);
     expect(malformedPath("/replay/x?t=%%%")).toBe(false);
     expect(malformedPath("/s/ABC%2DDEF")).toBe(false);
+  });
+});
+
+describe("addressKey", () => {
+  it("counts IPv4 by address, IPv4-mapped IPv6 as IPv4, and IPv6 by its /64", () => {
+    expect(addressKey("192.0.2.7")).toBe("192.0.2.7");
+    expect(addressKey("::ffff:192.0.2.7")).toBe("192.0.2.7");
+    expect(addressKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd")).toBe("2001:db8:1:2::/64");
+    expect(addressKey("2001:db8:1:2::9")).toBe("2001:db8:1:2::/64");
+    expect(addressKey("2001:0db8:0001:0002:0:0:0:1")).toBe("2001:db8:1:2::/64");
+    expect(addressKey("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(addressKey("::1")).toBe("0:0:0:0::/64");
+    expect(addressKey(undefined)).toBe("unknown");
+  });
+});
+
+describe("JoinGuard.lookup: only misses are limited", () => {
+  it("always finds what exists, even for a client over its allowance; past it, misses answer rate_limited", async () => {
+    let now = 0;
+    const guard = new JoinGuard(() => now, { burst: 3, refillMs: 1000 });
+    const exists = () => Promise.resolve("session");
+    const missing = () => Promise.resolve(undefined);
+    for (let i = 0; i < 3; i++) expect(await guard.lookup("a", missing)).toEqual({ status: "unknown" });
+    expect(await guard.lookup("a", missing)).toEqual({ status: "rate_limited", retryAfterMs: 1000 });
+    for (let i = 0; i < 5; i++) expect(await guard.lookup("a", exists)).toEqual({ status: "found", value: "session" });
+    expect(await guard.lookup("b", missing)).toEqual({ status: "unknown" });
+    now = 1000;
+    expect(await guard.lookup("a", missing)).toEqual({ status: "unknown" }); // one refilled
+    expect(await guard.lookup("a", missing)).toMatchObject({ status: "rate_limited" });
   });
 });
 
