@@ -14,7 +14,19 @@ import { ConfigError } from "./errors";
 import { FeedRepository } from "./feeds/feed-repository";
 import { seedDatabase } from "./feeds/seed";
 import { handleApi, isApiRequest, sendJson, type ApiContext } from "./http/api";
-import { addressKey, applySecurityHeaders, bodyTooLarge, malformedPath, MAX_REQUEST_BODY_BYTES, originAllowed } from "./http/security";
+import {
+  addressKey,
+  applySecurityHeaders,
+  bodyTooLarge,
+  closeIfBodyUnread,
+  HostAllowList,
+  malformedPath,
+  MAX_REQUEST_BODY_BYTES,
+  ORIGIN_REFUSAL,
+  originAllowed,
+  readBodyWithin,
+  refuseUpgrade,
+} from "./http/security";
 import { startReplay } from "./replay";
 import type { ReplayServer } from "./replay/socket-server";
 import { prepareSessionPage } from "./replay/session-pages";
@@ -77,6 +89,7 @@ export async function startServer(env: Env, log: (line: string) => void = consol
     const nextHandler = nextApp.getRequestHandler();
     const nextUpgrade = nextApp.getUpgradeHandler();
 
+    const hosts = new HostAllowList(allowedHostNames(env));
     const io: ReplayServer = new SocketServer(httpServer, {
       serveClient: false,
       // Leave other upgrade requests (Next's dev HMR) alone.
@@ -84,11 +97,23 @@ export async function startServer(env: Env, log: (line: string) => void = consol
       // Larger messages close the connection; handlers refuse anything over MAX_PAYLOAD_BYTES.
       maxHttpBufferSize: 16 * 1024,
       perMessageDeflate: false,
-      // Cross-site WebSocket hijacking: a page on another site may not open a socket here.
-      allowRequest: (req, callback) => {
-        const allowed = originAllowed(req.headers.origin, req.headers.host, env.RELIVE_ALLOWED_ORIGINS);
-        callback(allowed ? null : "Origin not allowed", allowed);
-      },
+    });
+    // Every socket.io request, not only the handshake (allowRequest sees only
+    // that): each long-polling request and the upgrade to WebSocket. A
+    // foreign Host is DNS rebinding; a foreign Origin, a page on another site
+    // (cross-site WebSocket hijacking) riding on a connection it did not open.
+    io.engine.use((req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => {
+      const refusal =
+        hosts.refusal(req.headers.host) ?? (originAllowed(req.headers.origin, req.headers.host, env.RELIVE_ALLOWED_ORIGINS) ? undefined : ORIGIN_REFUSAL);
+      // An upgrade has no response object of its own (socket.io passes a stand-in).
+      const upgrade = !(res instanceof http.ServerResponse);
+      if (refusal && upgrade) return refuseUpgrade(req.socket, refusal.status, refusal.body);
+      if (refusal) {
+        res.setHeader("Connection", "close");
+        return sendJson(res, refusal.status, refusal.body);
+      }
+      if (!upgrade) closeIfBodyUnread(req, res);
+      next();
     });
     const replay = startReplay(io, { db, feeds, databaseUrl: database.url });
     provideServices({ feeds, sessions: replay.sessions });
@@ -107,17 +132,29 @@ export async function startServer(env: Env, log: (line: string) => void = consol
     });
 
     httpServer.on("upgrade", (req, socket, head) => {
-      if (!req.url?.startsWith("/socket.io/")) void nextUpgrade(req, socket, head);
+      if (req.url?.startsWith("/socket.io/")) return; // socket.io's own listener, through the checks above
+      const refusal = hosts.refusal(req.headers.host);
+      if (refusal) return refuseUpgrade(socket, refusal.status, refusal.body);
+      void nextUpgrade(req, socket, head);
     });
     const dev = env.NODE_ENV === "development";
     handleRequest = (req, res) => {
       const isApi = isApiRequest(req.url);
       applySecurityHeaders(req, res, isApi ? "api" : "page", dev);
+      const wrongHost = hosts.refusal(req.headers.host);
+      if (wrongHost) {
+        res.setHeader("Connection", "close");
+        return sendJson(res, wrongHost.status, wrongHost.body);
+      }
       if (draining) res.setHeader("Connection", "close");
       if (bodyTooLarge(req)) {
         res.setHeader("Connection", "close");
         return sendJson(res, 413, { error: "too_large", message: `Request bodies are limited to ${MAX_REQUEST_BODY_BYTES} bytes` });
       }
+      // No route takes a body: one that comes (chunked, say) is read and dropped first, and cut at the cap.
+      void readBodyWithin(req, res).then((proceed) => proceed && route(req, res, isApi));
+    };
+    const route = (req: http.IncomingMessage, res: http.ServerResponse, isApi: boolean) => {
       if (malformedPath(req.url)) return sendJson(res, 400, { error: "bad_url", message: "That address has a broken %-escape" });
       // Pages only show things (Relive has no server actions): a POST to a page is refused, not rendered.
       if (!isApi && req.method !== "GET" && req.method !== "HEAD") {
@@ -139,6 +176,15 @@ export async function startServer(env: Env, log: (line: string) => void = consol
     await dispose();
     throw error;
   }
+}
+
+/** The names besides localhost and any IP that Host may carry (see HostAllowList). */
+function allowedHostNames(env: Env): string[] {
+  const names = [...env.RELIVE_ALLOWED_HOSTS];
+  if (env.RELIVE_PUBLIC_URL) names.push(new URL(env.RELIVE_PUBLIC_URL).hostname.replace(/^\[|\]$/g, ""));
+  // A name the server was told to listen on (HOST=relive.local) is one it answers to.
+  if (!["0.0.0.0", "::"].includes(env.HOST)) names.push(env.HOST);
+  return names;
 }
 
 function listen(server: http.Server, port: number, host: string): Promise<number> {

@@ -39,6 +39,42 @@ const originList = z
     return origins;
   });
 
+/** Comma-separated host names such as `relive.school.example`: no scheme, no port, no path. */
+const hostList = z
+  .string()
+  .default("")
+  .transform((value, context) => {
+    const hosts: string[] = [];
+    for (const item of value.split(",").map((part) => part.trim()).filter(Boolean)) {
+      const host = item.toLowerCase().replace(/\.$/, "");
+      if (!/^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*$/.test(host)) {
+        context.addIssue({ code: "custom", message: `"${item.slice(0, 100)}" is not a host name like class.example.org (no scheme, port or path)` });
+        return z.NEVER;
+      }
+      hosts.push(host);
+    }
+    return hosts;
+  });
+
+/** An http(s) URL, or unset (empty counts as unset). */
+const publicUrl = z
+  .string()
+  .optional()
+  .transform((value) => (value?.trim() ? value.trim() : undefined))
+  .pipe(
+    z
+      .string()
+      .refine((value) => {
+        try {
+          const url = new URL(value);
+          return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+        } catch {
+          return false;
+        }
+      }, "must be an http:// or https:// URL, like https://relive.school.example")
+      .optional(),
+  );
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -62,6 +98,14 @@ const schema = z.object({
    * that send no Origin header.
    */
   RELIVE_ALLOWED_ORIGINS: originList,
+  /** Where the class reaches this server, e.g. https://relive.school.example. Its host is always allowed. */
+  RELIVE_PUBLIC_URL: publicUrl,
+  /**
+   * Host names (besides localhost, this machine's name, any IP address and
+   * the public URL's host) that requests may name in Host: the guard
+   * against DNS rebinding.
+   */
+  RELIVE_ALLOWED_HOSTS: hostList,
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,12 +1,15 @@
 /**
- * What every HTTP response and socket handshake is checked against: the
+ * What every HTTP request, upgrade and socket is checked against: the
  * security headers (a Content-Security-Policy that allows no outside origin),
- * the Origin allowlist for socket.io (cross-site WebSocket hijacking), and a
- * cap on request bodies.
+ * the Host allow-list (DNS rebinding), the Origin allowlist for socket.io
+ * (cross-site WebSocket hijacking), and a cap on request bodies however they
+ * are sent.
  */
 import crypto from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import net from "node:net";
+import os from "node:os";
+import type { Duplex } from "node:stream";
 
 /** No route takes a body this large; socket.io has its own, smaller limit. */
 export const MAX_REQUEST_BODY_BYTES = 64 * 1024;
@@ -109,18 +112,104 @@ export function malformedPath(url: string | undefined): boolean {
   }
 }
 
-/** A declared body over the cap. (Chunked bodies are not read by any route.) */
+/** A declared body over the cap. (Chunked bodies are counted as they arrive: `readBodyWithin`.) */
 export function bodyTooLarge(req: IncomingMessage): boolean {
   const length = Number(req.headers["content-length"] ?? 0);
   return !Number.isFinite(length) || length > MAX_REQUEST_BODY_BYTES;
 }
 
+/** Whether a request carries a body at all (a declared length over 0, or chunks). */
+export function hasBody(req: IncomingMessage): boolean {
+  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+}
+
 /**
- * Whether a socket.io handshake may proceed, following OWASP's WebSocket
- * cheat sheet: a browser always sends Origin, so a page on another site that
- * opens a socket to us is refused unless its origin is listed. Requests
- * without Origin come from programs (the command-line follower, other
- * servers), which no browser page can impersonate. The server's own origin
+ * Reads (and drops) the body of a request to a route that takes none,
+ * counting it as it arrives: declared or chunked, a body over `max` bytes is
+ * answered 413 and its connection closed, so an endless chunked body ends at
+ * the cap. Resolves true when the request may go on (no body, or one within
+ * the cap that has ended), false when it was answered or the client went.
+ */
+export function readBodyWithin(req: IncomingMessage, res: ServerResponse, max = MAX_REQUEST_BODY_BYTES): Promise<boolean> {
+  if (!hasBody(req) || req.complete) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    let received = 0;
+    const finish = (proceed: boolean) => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("close", onClose);
+      resolve(proceed);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= max) return;
+      finish(false);
+      refuseTooLarge(req, res, max);
+    };
+    const onEnd = () => finish(true);
+    const onClose = () => finish(false);
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("close", onClose);
+  });
+}
+
+/** Answers 413 and closes the connection once the answer is out: the rest of the body is never used. */
+export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, max = MAX_REQUEST_BODY_BYTES): void {
+  const socket = req.socket;
+  if (res.headersSent) return void socket.destroy();
+  const body = JSON.stringify({ error: "too_large", message: `Request bodies are limited to ${max} bytes` });
+  // Node ends a "Connection: close" response with destroySoon(): close lingering instead (see below).
+  socket.destroySoon = () => closeLingering(socket);
+  res.writeHead(413, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(body),
+    "Cache-Control": "no-store",
+    Connection: "close",
+  });
+  res.end(req.method === "HEAD" ? undefined : body);
+}
+
+/**
+ * For requests whose body someone else reads (socket.io's long-polling, with
+ * its own 16 KiB cap): if the answer goes out before the body has ended, the
+ * connection is closed. Otherwise Node would read and drop the rest to keep
+ * the connection, and a chunked body that never ends would be read forever.
+ */
+export function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
+  if (!hasBody(req)) return;
+  res.once("finish", () => {
+    if (!req.complete) closeLingering(req.socket);
+  });
+}
+
+/** How long a connection cut under a client that is still sending is read (and dropped) before it is closed. */
+export const LINGER_MS = 1000;
+
+/**
+ * Closes a connection whose client may still be sending (Apache's "lingering
+ * close"): end our side after the answer, keep reading and dropping what
+ * arrives for LINGER_MS, then close. Closing at once would reset the
+ * connection while the client is still writing, and the client would see
+ * the reset instead of the answer.
+ */
+export function closeLingering(socket: Duplex): void {
+  if (socket.destroyed) return;
+  socket.end();
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once("close", () => clearTimeout(timer));
+}
+
+/**
+ * Whether a socket.io request (each one: the handshake, every long-polling
+ * request and the upgrade) may proceed, following OWASP's WebSocket cheat
+ * sheet: a browser sends Origin with every WebSocket and every cross-site
+ * fetch, so a page on another site that opens a socket to us, or sends on
+ * one, is refused unless its origin is listed. Requests without Origin come
+ * from programs (the command-line follower, other servers) or are a page's
+ * same-origin polling; no page on another site can send one that reads or
+ * writes a socket (it would need the socket's id). The server's own origin
  * is whatever the request's Host names, so it works on any address the
  * class uses (localhost, a LAN IP, a hostname behind a proxy).
  */
@@ -135,4 +224,98 @@ export function originAllowed(origin: string | undefined, host: string | undefin
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return false;
   if (allowlist.includes(parsed.origin)) return true;
   return host !== undefined && parsed.host === host.toLowerCase();
+}
+
+/**
+ * The host names this server answers to (DNS rebinding: a page on an
+ * attacker's name that resolves to this machine must not be served, or its
+ * scripts could read this server as their own origin). Listed by default:
+ * localhost, this machine's name (and its .local mDNS name), the host of
+ * RELIVE_PUBLIC_URL, and any IP address: the machine's own addresses, but
+ * also others, since a page whose address bar shows an IP has that IP as its
+ * origin, which no attacker's name can share (rebinding needs a name), and a
+ * server in a container or behind NAT is reached by an address that is not
+ * its own. RELIVE_ALLOWED_HOSTS adds names. A port in Host is fine.
+ */
+export class HostAllowList {
+  private readonly names: Set<string>;
+
+  constructor(
+    extra: readonly string[] = [],
+    private readonly hostname: () => string = os.hostname,
+  ) {
+    this.names = new Set(["localhost", ...extra.map(normalizeHost)]);
+  }
+
+  /** Whether a request with this Host header may be served. */
+  allows(hostHeader: string | undefined): boolean {
+    return this.refusal(hostHeader) === undefined;
+  }
+
+  /** The answer for a request with this Host header: none if it may be served, 400 if Host is missing or broken, 421 if it is not ours. */
+  refusal(hostHeader: string | undefined): typeof HOST_REFUSAL | typeof BAD_HOST | undefined {
+    const host = hostOf(hostHeader);
+    if (host === undefined) return BAD_HOST;
+    return this.listed(host) ? undefined : HOST_REFUSAL;
+  }
+
+  private listed(host: string): boolean {
+    // Every address is an IP, the machine's own included (also after it joins another network).
+    if (net.isIP(host) !== 0 || this.names.has(host)) return true;
+    // Read each time: the machine's name can change.
+    const name = normalizeHost(this.hostname());
+    return host === name || host === `${name}.local`;
+  }
+}
+
+/** The host name in a Host header, lower case, without port, brackets or final dot; undefined if it is not one. */
+export function hostOf(hostHeader: string | undefined): string | undefined {
+  if (!hostHeader) return undefined;
+  const match = /^(?:\[([0-9a-f:.]+)\]|([^:\[\]]+))(?::\d{1,5})?$/i.exec(hostHeader.trim());
+  if (!match) return undefined;
+  if (match[1] !== undefined) return net.isIPv6(match[1]) ? match[1].toLowerCase() : undefined;
+  const name = normalizeHost(match[2]!);
+  return /^[a-z0-9_](?:[a-z0-9_.-]{0,252})$/.test(name) ? name : undefined;
+}
+
+function normalizeHost(host: string): string {
+  return host.trim().toLowerCase().replace(/\.$/, "");
+}
+
+/** The JSON answer for a Host not on the list (421: this server is not the one that name is for). */
+export const HOST_REFUSAL = {
+  status: 421,
+  body: {
+    error: "host_not_allowed",
+    message: "This server does not answer to that host name. If it is one of yours, add it to RELIVE_ALLOWED_HOSTS.",
+  },
+} as const;
+
+/** The JSON answer for a request without a usable Host header. */
+export const BAD_HOST = {
+  status: 400,
+  body: { error: "bad_host", message: "The request has no valid Host header" },
+} as const;
+
+/** The JSON answer for a socket.io request from a page on another site. */
+export const ORIGIN_REFUSAL = {
+  status: 403,
+  body: { error: "origin_not_allowed", message: "Pages on other sites may not connect here. List the site in RELIVE_ALLOWED_ORIGINS if it is yours." },
+} as const;
+
+/**
+ * Refuses an upgrade request on its raw socket (there is no response object
+ * for an upgrade): one HTTP answer with a JSON body, then the connection ends.
+ */
+export function refuseUpgrade(socket: Duplex, status: number, body: object): void {
+  const payload = JSON.stringify(body);
+  const reason = http.STATUS_CODES[status] ?? "Error";
+  if (socket.writable) {
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(payload)}\r\nCache-Control: no-store\r\n\r\n${payload}`,
+    );
+  }
+  socket.once("finish", () => socket.destroy());
+  setTimeout(() => socket.destroy(), 1000).unref();
 }

@@ -1,16 +1,21 @@
 /**
- * Hostile clients: forged origins, guessed codes and secrets, followers and
- * strangers trying every route to control a session, and pages checked for
- * their security headers, in a real browser too. Secrets are strong, compared
- * in constant time, stored only as hashes, and never appear in the logs or in
- * anything a follower can see.
+ * Hostile clients: forged origins (on every socket.io request, not only the
+ * first), foreign Host names (DNS rebinding), endless request bodies, guessed
+ * codes and secrets, followers and strangers trying every route to control a
+ * session, and pages checked for their security headers, in a real browser
+ * too. Secrets are strong, compared in constant time, stored only as hashes,
+ * and never appear in the logs or in anything a follower can see.
  */
 import crypto from "node:crypto";
+import http from "node:http";
+import net from "node:net";
 import type { Socket } from "socket.io-client";
+import WebSocket from "ws";
 import { chromium } from "@playwright/test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { request as socketRequest, RequestRefused, type ReplayClient } from "../../client/replay-client";
-import { JOIN_CODE_ALPHABET } from "../../domain/protocol";
+import { JOIN_CODE_ALPHABET, PROTOCOL_VERSION } from "../../domain/protocol";
+import { MAX_REQUEST_BODY_BYTES } from "../../server/http/security";
 import { hashSecret, secretMatches } from "../../server/replay/session-store";
 import { CHROMIUM_ARGS, chromiumPath } from "../chromium";
 import {
@@ -30,6 +35,9 @@ import {
 } from "./harness";
 
 const ALLOWED = "https://class.example.org";
+/** Names the server is told it is reached by (besides localhost and IP addresses). */
+const PUBLIC_URL = "https://relive.school.example";
+const ALLOWED_HOST = "relive-room-12.local";
 let server: ServerProcess;
 let url: string;
 let databaseUrl: string;
@@ -39,7 +47,13 @@ let attacksRefused = 0;
 
 beforeAll(async () => {
   databaseUrl = await createTestDatabase();
-  server = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir(), RELIVE_ALLOWED_ORIGINS: ALLOWED });
+  server = await spawnServer({
+    DATABASE_URL: databaseUrl,
+    RELIVE_DATA_DIR: await tempDataDir(),
+    RELIVE_ALLOWED_ORIGINS: ALLOWED,
+    RELIVE_PUBLIC_URL: PUBLIC_URL,
+    RELIVE_ALLOWED_HOSTS: ALLOWED_HOST,
+  });
   expect(server.url, server.output()).toBeDefined();
   url = server.url!;
 });
@@ -283,6 +297,184 @@ describe("pages", () => {
     // Everything the server printed during this whole file, wrong guesses included.
     for (const each of secrets) expect(server.output()).not.toContain(each);
     expect(server.output()).not.toContain(hashSecret(secret));
+  });
+});
+
+/** One HTTP request on its own connection to 127.0.0.1, with exactly these headers (Host included). */
+function rawRequest(options: { method?: string; path: string; headers: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: "127.0.0.1", port: new URL(url).port, method: options.method ?? "GET", path: options.path, headers: options.headers, agent: false, setHost: false },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode!, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
+
+/** An upgrade request written by hand; resolves with the status line's code (101 if it was accepted). */
+function rawUpgrade(path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(new URL(url).port), "127.0.0.1");
+    let answer = "";
+    socket.on("data", (data) => {
+      answer += data.toString("latin1");
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(answer);
+      if (status) {
+        socket.destroy();
+        resolve(Number(status[1]));
+      }
+    });
+    socket.on("error", reject);
+    socket.on("close", () => resolve(0)); // closed without an answer
+    const lines = [
+      `GET ${path} HTTP/1.1`,
+      ...Object.entries({ Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": crypto.randomBytes(16).toString("base64"), ...headers }).map(
+        ([name, value]) => `${name}: ${value}`,
+      ),
+    ];
+    socket.write(`${lines.join("\r\n")}\r\n\r\n`);
+  });
+}
+
+/** A long-polling socket.io connection opened by hand, as a page would: its id, and a way to send on it and read from it. */
+async function pollingSession(headers: Record<string, string>) {
+  const base = `/socket.io/?EIO=4&transport=polling`;
+  const opened = await rawRequest({ path: base, headers });
+  expect(opened.status).toBe(200);
+  const sid = (JSON.parse(opened.body.slice(1)) as { sid: string }).sid;
+  const path = `${base}&sid=${sid}`;
+  return {
+    sid,
+    send: (payload: string, more: Record<string, string> = headers) =>
+      rawRequest({ method: "POST", path, headers: { ...more, "Content-Type": "text/plain;charset=UTF-8" }, body: payload }),
+    poll: (more: Record<string, string> = headers) => rawRequest({ path, headers: more }),
+  };
+}
+
+describe("socket origins on every request (not only the handshake)", () => {
+  it("refuses a later long-polling request, and the upgrade, from a page on another site on a connection opened by our own page", async () => {
+    const host = new URL(url).host;
+    const own = { Host: host, Origin: new URL(url).origin };
+    const evil = { Host: host, Origin: "https://evil.example" };
+    const session = await pollingSession(own);
+    expect((await session.send(`40${JSON.stringify({ protocol: PROTOCOL_VERSION })}`)).body).toBe("ok");
+    expect((await session.poll()).body).toMatch(/^40\{"sid"/); // the namespace is joined
+    // The attacker's page rides the connection: it may neither read nor send.
+    for (const attempt of [session.poll(evil), session.send(`421["time:ping",{"t0":1}]`, evil), session.poll({ ...own, Origin: "null" })]) {
+      const refused = await attempt;
+      expect(refused.status).toBe(403);
+      expect(JSON.parse(refused.body)).toMatchObject({ error: "origin_not_allowed" });
+      attacksRefused++;
+    }
+    // Nor upgrade it to a WebSocket, or open a WebSocket of its own.
+    for (const path of [`/socket.io/?EIO=4&transport=websocket&sid=${session.sid}`, `/socket.io/?EIO=4&transport=websocket`]) {
+      expect(await rawUpgrade(path, evil), path).toBe(403);
+      attacksRefused++;
+    }
+    const refusedByWs = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${url.replace("http", "ws")}/socket.io/?EIO=4&transport=websocket&sid=${session.sid}`, { origin: "https://evil.example" });
+      ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on("open", () => resolve(101));
+      ws.on("error", () => resolve(-1));
+    });
+    expect(refusedByWs).toBe(403);
+    attacksRefused++;
+    // The page's own requests still work, and the refused ping was never answered.
+    const ping = await session.send(`422["time:ping",{"t0":2}]`);
+    expect(ping.body).toBe("ok");
+    const answers = (await session.poll()).body;
+    expect(answers).toContain("432[");
+    expect(answers).not.toContain("431[");
+    expect(await rawUpgrade(`/socket.io/?EIO=4&transport=websocket&sid=${session.sid}`, own)).toBe(101);
+  });
+});
+
+describe("host names (DNS rebinding)", () => {
+  it("refuses a foreign Host on pages, the API, socket.io and upgrades with 421, and serves its own names", async () => {
+    const port = new URL(url).port;
+    const { code } = await presenterOfNewSession();
+    const paths = ["/", `/replay/${FEED}`, `/s/${code}`, "/api/health", `/api/feeds/${FEED}`, "/socket.io/?EIO=4&transport=polling"];
+    for (const host of ["evil.example", `evil.example:${port}`, `localhost.evil.example:${port}`, `relive.school.example.evil.example`, ""]) {
+      for (const path of paths) {
+        const response = await rawRequest({ path, headers: { Host: host } });
+        if (host === "") {
+          expect(response.status, `${path} with an empty Host`).toBe(400);
+          expect(JSON.parse(response.body), path).toMatchObject({ error: "bad_host" });
+        } else {
+          expect(response.status, `${host} ${path}`).toBe(421);
+          expect(JSON.parse(response.body), `${host} ${path}`).toMatchObject({ error: "host_not_allowed", message: expect.stringContaining("RELIVE_ALLOWED_HOSTS") });
+          expect(response.body).not.toContain("evil");
+        }
+        attacksRefused++;
+      }
+      if (host === "") continue;
+      for (const path of ["/socket.io/?EIO=4&transport=websocket", "/_next/webpack-hmr"]) {
+        expect(await rawUpgrade(path, { Host: host }), `${host} upgrade ${path}`).toBe(421);
+        attacksRefused++;
+      }
+    }
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, "192.0.2.44", "relive.school.example", `${ALLOWED_HOST}:${port}`, `LOCALHOST:${port}`]) {
+      for (const path of paths) expect((await rawRequest({ path, headers: { Host: host } })).status, `${host} ${path}`).toBe(200);
+      expect(await rawUpgrade("/socket.io/?EIO=4&transport=websocket", { Host: host }), `${host} upgrade`).toBe(101);
+    }
+  });
+});
+
+describe("request bodies that never end", () => {
+  /**
+   * Sends a chunked body that never ends (8 KiB chunks, as fast as the
+   * connection takes them) until the server answers and closes, or 256 MiB
+   * or 20 s have gone. Everything on 127.0.0.1.
+   */
+  async function endlessChunked(method: string, path: string): Promise<{ status: number; closed: boolean; sentBytes: number; ms: number }> {
+    const socket = net.connect(Number(new URL(url).port), "127.0.0.1");
+    socket.on("error", () => undefined);
+    let response = "";
+    let closed = false;
+    socket.on("data", (data) => (response += data.toString("latin1")));
+    socket.on("close", () => (closed = true));
+    await new Promise((resolve) => socket.once("connect", resolve));
+    const started = Date.now();
+    socket.write(`${method} ${path} HTTP/1.1\r\nHost: ${new URL(url).host}\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n`);
+    const chunk = `2000\r\n${"x".repeat(0x2000)}\r\n`;
+    let sentBytes = 0;
+    while (!closed && sentBytes < 256 * 2 ** 20 && Date.now() - started < 20_000) {
+      if (!socket.write(chunk)) await new Promise((resolve) => setTimeout(resolve, 1));
+      sentBytes += 0x2000;
+      if (sentBytes % (64 * 0x2000) === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const ms = Date.now() - started;
+    const deadline = Date.now() + 3000;
+    while (!closed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    socket.destroy();
+    return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1] ?? 0), closed, sentBytes, ms };
+  }
+
+  it(`are cut at the cap (${MAX_REQUEST_BODY_BYTES / 1024} KiB) with 413 and the connection closed, on pages, the API and socket.io`, async () => {
+    const session = await pollingSession({ Host: new URL(url).host });
+    for (const [method, path] of [
+      ["POST", "/api/health"],
+      ["GET", "/api/feeds"],
+      ["GET", "/"],
+      ["POST", `/replay/${FEED}`],
+      // socket.io reads its own requests, with its own smaller cap (16 KiB), and answers 413 too.
+      ["POST", `/socket.io/?EIO=4&transport=polling&sid=${session.sid}`],
+      ["POST", `/socket.io/?EIO=4&transport=polling&sid=unknown`],
+    ] as const) {
+      const result = await endlessChunked(method, path);
+      expect(result.closed, `${method} ${path}`).toBe(true);
+      expect(result.status, `${method} ${path}`).toBe(path.endsWith("sid=unknown") ? 400 : 413);
+      // Cut at once, not after the client gave up (what the kernel buffered on loopback aside).
+      expect(result.ms, `${method} ${path}`).toBeLessThan(10_000);
+      attacksRefused++;
+    }
+    expect((await fetch(`${url}/api/health`)).status).toBe(200);
   });
 });
 

@@ -52,6 +52,32 @@ describe("readEnv", () => {
     },
   );
 
+  it("reads RELIVE_PUBLIC_URL as an optional http(s) URL", () => {
+    expect(readEnv({}).RELIVE_PUBLIC_URL).toBeUndefined();
+    expect(readEnv({ RELIVE_PUBLIC_URL: " " }).RELIVE_PUBLIC_URL).toBeUndefined();
+    expect(readEnv({ RELIVE_PUBLIC_URL: "https://relive.school.example" }).RELIVE_PUBLIC_URL).toBe("https://relive.school.example");
+    expect(readEnv({ RELIVE_PUBLIC_URL: "http://10.0.0.5:3000/" }).RELIVE_PUBLIC_URL).toBe("http://10.0.0.5:3000/");
+  });
+
+  it.each(["relive.school.example", "ftp://relive.school.example", "https://", "not a url"])("rejects the public URL %j with a ConfigError", (value) => {
+    expect(() => readEnv({ RELIVE_PUBLIC_URL: value })).toThrow(/RELIVE_PUBLIC_URL must be an http:\/\/ or https:\/\/ URL/);
+  });
+
+  it("reads RELIVE_ALLOWED_HOSTS as a list of host names, empty by default", () => {
+    expect(readEnv({}).RELIVE_ALLOWED_HOSTS).toEqual([]);
+    expect(readEnv({ RELIVE_ALLOWED_HOSTS: " Relive.School.Example, teacher-laptop.local. ,," }).RELIVE_ALLOWED_HOSTS).toEqual([
+      "relive.school.example",
+      "teacher-laptop.local",
+    ]);
+  });
+
+  it.each(["https://relive.school.example", "relive.school.example:3000", "relive.school.example/s", "*", "a b"])(
+    "rejects the allowed host %j with a ConfigError",
+    (host) => {
+      expect(() => readEnv({ RELIVE_ALLOWED_HOSTS: host })).toThrow(/RELIVE_ALLOWED_HOSTS .*is not a host name/);
+    },
+  );
+
   it("makes a relative RELIVE_DATA_DIR absolute", () => {
     expect(readEnv({ RELIVE_DATA_DIR: "tmp/data" }).RELIVE_DATA_DIR).toBe(path.resolve("tmp/data"));
   });

@@ -1,7 +1,19 @@
-import type { IncomingMessage } from "node:http";
-import { describe, expect, it } from "vitest";
+import http, { type IncomingMessage } from "node:http";
+import net from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
 import type { Snapshot } from "../../domain/protocol";
-import { addressKey, bodyTooLarge, malformedPath, originAllowed, pagePolicy } from "../../server/http/security";
+import {
+  addressKey,
+  bodyTooLarge,
+  closeIfBodyUnread,
+  HostAllowList,
+  hostOf,
+  malformedPath,
+  MAX_REQUEST_BODY_BYTES,
+  originAllowed,
+  pagePolicy,
+  readBodyWithin,
+} from "../../server/http/security";
 import { JoinGuard } from "../../server/replay/join-guard";
 import { forFollowers } from "../../server/replay/socket-server";
 
@@ -57,6 +69,60 @@ describe("malformedPath", () => {
   });
 });
 
+describe("HostAllowList (DNS rebinding)", () => {
+  const hosts = new HostAllowList(["relive.school.example", "Class.Example.ORG."], () => "teacher-laptop");
+
+  it.each([
+    "localhost",
+    "localhost:3000",
+    "LOCALHOST:3000",
+    "localhost.:3000",
+    "127.0.0.1:3000",
+    "[::1]:3000",
+    "192.168.1.20:3000",
+    "10.0.0.5",
+    "[fe80::1]",
+    "teacher-laptop:3000",
+    "teacher-laptop.local:3000",
+    "relive.school.example",
+    "class.example.org:443",
+  ])("serves Host %j", (host) => {
+    expect(hosts.allows(host)).toBe(true);
+  });
+
+  it.each([
+    undefined,
+    "",
+    "evil.example",
+    "evil.example:3000",
+    "localhost.evil.example",
+    "relive.school.example.evil.example",
+    "teacher-laptop.evil.example",
+    "[::1",
+    "::1",
+    "localhost:3000:3000",
+    "local host",
+    "localhost/x",
+    "user@localhost",
+    "[not-an-ip]:80",
+  ])("refuses Host %j", (host) => {
+    expect(hosts.allows(host)).toBe(false);
+  });
+
+  it("answers 400 for a missing or broken Host, 421 for one not on the list", () => {
+    expect(hosts.refusal("localhost:3000")).toBeUndefined();
+    expect(hosts.refusal(undefined)).toMatchObject({ status: 400, body: { error: "bad_host" } });
+    expect(hosts.refusal("a b")).toMatchObject({ status: 400 });
+    expect(hosts.refusal("evil.example")).toMatchObject({ status: 421, body: { error: "host_not_allowed" } });
+  });
+
+  it("reads the host out of a Host header", () => {
+    expect(hostOf("Example.ORG.:8080")).toBe("example.org");
+    expect(hostOf("[::FFFF:127.0.0.1]:80")).toBe("::ffff:127.0.0.1");
+    expect(hostOf("a:b")).toBeUndefined();
+  });
+});
+
 describe("addressKey", () => {
   it("counts IPv4 by address, IPv4-mapped IPv6 as IPv4, and IPv6 by its /64", () => {
     expect(addressKey("192.0.2.7")).toBe("192.0.2.7");
@@ -91,5 +157,95 @@ describe("forFollowers", () => {
     const snapshot = { sessionId: "s", settings: { pauseOn: "marked", markedEntryKeys: ["k1", "k2"], blanked: true } } as unknown as Snapshot;
     expect(forFollowers(snapshot)).toEqual({ sessionId: "s", settings: { pauseOn: "marked", markedEntryKeys: [], blanked: true } });
     expect(snapshot.settings.markedEntryKeys).toEqual(["k1", "k2"]); // the presenter's copy is untouched
+  });
+});
+
+describe("request bodies, counted as they arrive (loopback server)", () => {
+  let server: http.Server | undefined;
+  afterEach(async () => {
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+    server = undefined;
+  });
+
+  /** A server that treats each request as app-server.ts does (`app`) or as socket.io does (reads its own 16 KiB, `engine`). */
+  async function start(kind: "app" | "engine"): Promise<number> {
+    server = http.createServer((req, res) => {
+      if (kind === "app") {
+        void readBodyWithin(req, res).then((proceed) => proceed && res.end("routed"));
+        return;
+      }
+      closeIfBodyUnread(req, res);
+      let read = 0;
+      req.on("data", (chunk: Buffer) => {
+        read += chunk.length;
+        if (read > 16 * 1024 && !res.headersSent) res.writeHead(413).end();
+      });
+      req.on("end", () => !res.headersSent && res.end("ok"));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    return (server!.address() as net.AddressInfo).port;
+  }
+
+  /**
+   * Sends a chunked body that never ends (8 KiB chunks, as fast as the
+   * connection takes them) until the server answers and closes, or 64 MiB
+   * or 10 s have gone. Returns the status line and whether the server closed.
+   */
+  async function endlessChunked(port: number, path = "/"): Promise<{ status: string; closed: boolean; sentBytes: number }> {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.on("error", () => undefined);
+    let response = "";
+    let closed = false;
+    socket.on("data", (data) => (response += data.toString("latin1")));
+    socket.on("close", () => (closed = true));
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n`);
+    const chunk = `2000\r\n${"x".repeat(0x2000)}\r\n`;
+    let sentBytes = 0;
+    const started = Date.now();
+    while (!closed && sentBytes < 64 * 2 ** 20 && Date.now() - started < 10_000) {
+      if (!socket.write(chunk)) await new Promise((resolve) => setTimeout(resolve, 1));
+      sentBytes += 0x2000;
+      if (sentBytes % (64 * 0x2000) === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const deadline = Date.now() + 2000;
+    while (!closed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    socket.destroy();
+    return { status: response.split("\r\n")[0] ?? "", closed, sentBytes };
+  }
+
+  it("cuts an endless chunked body to a route at the cap: 413, and the connection is closed", async () => {
+    const port = await start("app");
+    const result = await endlessChunked(port);
+    expect(result.status).toBe("HTTP/1.1 413 Payload Too Large");
+    expect(result.closed).toBe(true);
+    // Cut near the cap, not after megabytes (what the kernel buffered on loopback aside).
+    expect(result.sentBytes).toBeLessThan(32 * 2 ** 20);
+  });
+
+  it("closes the connection when socket.io answers before an endless body ended", async () => {
+    const port = await start("engine");
+    const result = await endlessChunked(port, "/socket.io/?EIO=4&transport=polling&sid=x");
+    expect(result.status).toBe("HTTP/1.1 413 Payload Too Large");
+    expect(result.closed).toBe(true);
+  });
+
+  it("lets a body within the cap through, and keeps the connection", async () => {
+    const port = await start("app");
+    const agent = new http.Agent({ keepAlive: true });
+    for (const size of [0, 10, MAX_REQUEST_BODY_BYTES]) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const req = http.request({ port, host: "127.0.0.1", method: "POST", path: "/", agent, headers: { "transfer-encoding": "chunked" } }, (res) => {
+          let text = "";
+          res.on("data", (data) => (text += data));
+          res.on("end", () => resolve(`${res.statusCode} ${text}`));
+        });
+        req.on("error", reject);
+        req.end("y".repeat(size));
+      });
+      expect(answer).toBe("200 routed");
+    }
+    agent.destroy();
   });
 });
