@@ -115,7 +115,12 @@ export async function startServer(env: Env, log: (line: string) => void = consol
       if (!upgrade) closeIfBodyUnread(req, res);
       next();
     });
-    const replay = startReplay(io, { db, feeds, databaseUrl: database.url });
+    const replay = startReplay(io, {
+      db,
+      feeds,
+      databaseUrl: database.url,
+      limits: { socketsPerAddress: env.RELIVE_MAX_SOCKETS_PER_ADDRESS, sessionCreatesPerMinute: env.RELIVE_SESSION_CREATES_PER_MINUTE },
+    });
     provideServices({ feeds, sessions: replay.sessions });
     disposers.push(() => provideServices(undefined));
     // Once shutdown starts, every response says "Connection: close": a

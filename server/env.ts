@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { ConfigError } from "./errors";
+import { ADDRESS_CAPS } from "./http/security";
 
 /** The project root: the folder that holds package.json. */
 export const projectRoot = path.resolve(import.meta.dirname, "..");
@@ -75,6 +76,9 @@ const publicUrl = z
       .optional(),
   );
 
+/** A cap: a whole number, 0 for none. */
+const cap = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000).default(fallback);
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -106,6 +110,10 @@ const schema = z.object({
    * against DNS rebinding.
    */
   RELIVE_ALLOWED_HOSTS: hostList,
+  /** Concurrent sockets one client address may hold (0: no cap). */
+  RELIVE_MAX_SOCKETS_PER_ADDRESS: cap(ADDRESS_CAPS.socketsPerAddress),
+  /** Sessions one client address may create at once, and again each minute (0: no cap). */
+  RELIVE_SESSION_CREATES_PER_MINUTE: cap(ADDRESS_CAPS.sessionCreatesPerMinute),
 });
 
 export type Env = z.infer<typeof schema>;

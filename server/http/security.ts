@@ -2,8 +2,8 @@
  * What every HTTP request, upgrade and socket is checked against: the
  * security headers (a Content-Security-Policy that allows no outside origin),
  * the Host allow-list (DNS rebinding), the Origin allowlist for socket.io
- * (cross-site WebSocket hijacking), and a cap on request bodies however they
- * are sent.
+ * (cross-site WebSocket hijacking), a cap on request bodies however they are
+ * sent, and the per-address caps.
  */
 import crypto from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
@@ -13,6 +13,22 @@ import type { Duplex } from "node:stream";
 
 /** No route takes a body this large; socket.io has its own, smaller limit. */
 export const MAX_REQUEST_BODY_BYTES = 64 * 1024;
+
+/**
+ * What one client address may hold or do; the environment can change both
+ * (RELIVE_MAX_SOCKETS_PER_ADDRESS, RELIVE_SESSION_CREATES_PER_MINUTE; 0
+ * turns a cap off). A school puts a whole class behind one NAT address, so
+ * both are sized for a class of 200 there:
+ * - sockets: 200 pupils with up to two tabs each, doubled because after a
+ *   network drop the server holds the dead connections until the heartbeat
+ *   ends them (up to 45 s) while the new ones open: 800, so 1,000. That is
+ *   a tenth of what one process holds (10,000, see bench/README.md).
+ * - session creates: every tab that opens a replay starts a solo session, so
+ *   a class opening a replay at once is 200 creates in seconds; with the
+ *   teacher's screens and reopened tabs, 300. An address may create 300 at
+ *   once, and 300 more each minute after that (5 a second, sustained).
+ */
+export const ADDRESS_CAPS = { socketsPerAddress: 1000, sessionCreatesPerMinute: 300 } as const;
 
 /**
  * The key the per-address limits count by. IPv4 (also IPv4-mapped IPv6) is
@@ -318,4 +334,59 @@ export function refuseUpgrade(socket: Duplex, status: number, body: object): voi
   }
   socket.once("finish", () => socket.destroy());
   setTimeout(() => socket.destroy(), 1000).unref();
+}
+
+/** How many of something each address holds now (open connections). */
+export class AddressCounter {
+  private readonly counts = new Map<string, number>();
+
+  count(key: string): number {
+    return this.counts.get(key) ?? 0;
+  }
+
+  add(key: string): void {
+    this.counts.set(key, this.count(key) + 1);
+  }
+
+  remove(key: string): void {
+    const left = this.count(key) - 1;
+    if (left > 0) this.counts.set(key, left);
+    else this.counts.delete(key);
+  }
+}
+
+/**
+ * A token bucket per address: `perMinute` at once, refilled at `perMinute`
+ * a minute. Full buckets are forgotten, so memory follows the addresses
+ * that are using theirs.
+ */
+export class AddressRate {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** Takes one if it can; otherwise returns the milliseconds until one is there. */
+  take(key: string): { ok: true } | { ok: false; retryAfterMs: number } {
+    const now = this.now();
+    const bucket = this.buckets.get(key) ?? { tokens: this.perMinute, at: now };
+    bucket.tokens = Math.min(this.perMinute, bucket.tokens + ((now - bucket.at) / 60_000) * this.perMinute);
+    bucket.at = now;
+    if (bucket.tokens < 1) {
+      this.buckets.set(key, bucket);
+      return { ok: false, retryAfterMs: Math.max(1, Math.ceil(((1 - bucket.tokens) / this.perMinute) * 60_000)) };
+    }
+    bucket.tokens -= 1;
+    this.buckets.set(key, bucket);
+    if (this.buckets.size > 10_000) this.forgetFull(now);
+    return { ok: true };
+  }
+
+  private forgetFull(now: number): void {
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.tokens + ((now - bucket.at) / 60_000) * this.perMinute >= this.perMinute) this.buckets.delete(key);
+    }
+  }
 }

@@ -13,7 +13,7 @@ import { FeedTimelines } from "./feed-timeline";
 import { JoinGuard } from "./join-guard";
 import { SessionDirectory, type SessionLookup } from "./session-directory";
 import { RefusalError, SessionManager } from "./session-manager";
-import { attachReplay, forFollowers, presenterRoom, sessionRoom, type ReplayServer, type StoredSessionJson } from "./socket-server";
+import { attachReplay, forFollowers, presenterRoom, sessionRoom, type AddressLimits, type ReplayServer, type StoredSessionJson } from "./socket-server";
 import { SessionStore, type StoredSession } from "./session-store";
 
 /** Server time: epoch milliseconds with sub-millisecond precision, never stepping back within a process. */
@@ -32,7 +32,7 @@ export interface ReplayEngine {
   close(): Promise<void>;
 }
 
-export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepository; databaseUrl: string }): ReplayEngine {
+export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepository; databaseUrl: string; limits: AddressLimits }): ReplayEngine {
   // Gives up connecting after 5 s: a database that accepts but never answers
   // must not leave the adapter waiting forever.
   const adapterPool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, connectionTimeoutMillis: 5000 });
@@ -68,7 +68,7 @@ export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepo
     manager.onRemoteChange(restored);
   });
   const guard = new JoinGuard(serverNow);
-  attachReplay(io, manager, guard, serverNow);
+  attachReplay(io, manager, guard, serverNow, options.limits);
 
   const pruning = setInterval(() => {
     manager.prune((id) => (io.sockets.adapter.rooms.get(sessionRoom(id))?.size ?? 0) > 0);

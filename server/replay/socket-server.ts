@@ -3,6 +3,7 @@
  * handler per client event, and the one place where errors are classified
  * into refusals for the client.
  */
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { Server, Socket } from "socket.io";
 import { APP_VERSION } from "../../domain/version";
 import {
@@ -22,7 +23,8 @@ import {
   type ServerToClientEvents,
   type Snapshot,
 } from "../../domain/protocol";
-import { addressKey } from "../http/security";
+import { sendJson } from "../http/api";
+import { AddressCounter, addressKey, AddressRate, refuseUpgrade } from "../http/security";
 import type { JoinGuard } from "./join-guard";
 import { refusal, RefusalError, type SessionManager } from "./session-manager";
 import { secretMatches, type StoredSession } from "./session-store";
@@ -74,6 +76,12 @@ export function forFollowers(snapshot: Snapshot): Snapshot {
   return { ...snapshot, settings: { ...snapshot.settings, markedEntryKeys: [] } };
 }
 
+/** The per-address caps in force (see ADDRESS_CAPS; 0 turns one off). */
+export interface AddressLimits {
+  socketsPerAddress: number;
+  sessionCreatesPerMinute: number;
+}
+
 /** Per-socket token bucket: bursts of 40 messages, 20 a second sustained. */
 export const RATE_LIMIT = { burst: 40, perSecond: 20 } as const;
 
@@ -95,7 +103,34 @@ class TokenBucket {
 
 type Handler<E extends ClientEventName> = (socket: ReplaySocket, payload: ClientPayload<E>) => Promise<ClientAcks[E]> | ClientAcks[E];
 
-export function attachReplay(io: ReplayServer, manager: SessionManager, guard: JoinGuard, now: () => number): void {
+export function attachReplay(io: ReplayServer, manager: SessionManager, guard: JoinGuard, now: () => number, limits: AddressLimits): void {
+  // Connections per address, counted at the transport: every connection, whether or not it becomes a socket.
+  const connections = new AddressCounter();
+  io.engine.on("connection", (connection: { remoteAddress: string; once(event: "close", listener: () => void): void }) => {
+    const key = addressKey(connection.remoteAddress);
+    connections.add(key);
+    connection.once("close", () => connections.remove(key));
+  });
+  const maxSockets = limits.socketsPerAddress;
+  if (maxSockets > 0) {
+    // Over the cap, a socket is refused with a reason (below) and its client
+    // closes the connection. One that never asks for a socket is dropped after
+    // socket.io's connectTimeout; until then it counts, and at twice the cap
+    // new connections from that address are refused before they open.
+    io.engine.use((req: IncomingMessage & { _query?: Record<string, string> }, res: ServerResponse, next: (error?: Error) => void) => {
+      if (req._query?.sid !== undefined || connections.count(addressKey(req.socket.remoteAddress)) < 2 * maxSockets) return next();
+      if (!(res instanceof http.ServerResponse)) return refuseUpgrade(req.socket, 429, tooManySockets(maxSockets));
+      sendJson(res, 429, tooManySockets(maxSockets));
+    });
+    io.use((socket, next) => {
+      if (connections.count(addressKey(socket.handshake.address)) <= maxSockets) return next();
+      const refusal = tooManySockets(maxSockets);
+      const error = new Error(refusal.message) as Error & { data: unknown };
+      error.data = { reason: refusal.reason, max: maxSockets };
+      next(error);
+    });
+  }
+  const creates = limits.sessionCreatesPerMinute > 0 ? new AddressRate(limits.sessionCreatesPerMinute, now) : undefined;
   /**
    * Connections that asked for a code that names nothing while their address
    * was over its guessing allowance, and until when: meanwhile, code lookups
@@ -119,6 +154,10 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, guard: J
     "time:ping": (_socket, { t0 }) => ({ ok: true, t0, serverTime: now() }),
 
     "session:create": async (socket, { feed, kind, start }) => {
+      const allowed = creates?.take(addressKey(socket.handshake.address)) ?? { ok: true };
+      if (!allowed.ok) {
+        throw refusal(ErrorReason.rateLimited, `Too many new sessions from this address; try again in ${Math.ceil(allowed.retryAfterMs / 1000)} s`);
+      }
       const { session, secret } = await manager.create(feed, kind, start);
       socket.data.roles[session.id] = "presenter";
       await socket.join([sessionRoom(session.id), presenterRoom(session.id)]);
@@ -375,6 +414,10 @@ function snapshotFor(role: "presenter" | "follower", snapshot: Snapshot): Snapsh
 
 function limitedRefusal(waitMs: number) {
   return refusal(ErrorReason.rateLimited, `Too many unknown codes from this address; try again in ${Math.ceil(waitMs / 1000)} s`);
+}
+
+function tooManySockets(max: number): Refusal {
+  return refused(ErrorReason.rateLimited, `Too many connections from this address (at most ${max}); close some tabs, or try again shortly`);
 }
 
 function refused(reason: ErrorReason, message: string): Refusal {

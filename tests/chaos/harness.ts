@@ -13,10 +13,21 @@ import { ReplayClient, type ReplaySocket } from "../../client/replay-client";
 import { PROTOCOL_VERSION, type ProtocolEntry } from "../../domain/protocol";
 import type { ClockState } from "../../domain/replay/clock";
 import { EmbeddedPostgres } from "../../server/db/embedded-postgres";
-import { runFileCleanups, withClient } from "../integration/helpers";
+import { ADDRESS_CAPS } from "../../server/http/security";
+import { runFileCleanups, spawnServer as spawnServerProcess, withClient } from "../integration/helpers";
 
-export { createTestDatabase, delay, processesMentioning, projectRoot, spawnServer, tempDataDir, unusedPort, withClient } from "../integration/helpers";
+export { createTestDatabase, delay, processesMentioning, projectRoot, tempDataDir, unusedPort, withClient } from "../integration/helpers";
 export type { ServerProcess } from "../integration/helpers";
+
+/**
+ * The real server, as the integration tests start it, with one difference:
+ * here one loopback address stands in for a whole school (a thousand
+ * followers in the reconnect storm, each a device in real life), so the cap
+ * on sockets per address is raised tenfold unless a test sets its own.
+ */
+export function spawnServer(...[env, options]: Parameters<typeof spawnServerProcess>): ReturnType<typeof spawnServerProcess> {
+  return spawnServerProcess({ RELIVE_MAX_SOCKETS_PER_ADDRESS: String(10 * ADDRESS_CAPS.socketsPerAddress), ...env }, options);
+}
 
 export const FEED = "sputnik-helsinki-2018";
 

@@ -1,9 +1,9 @@
 /**
  * What one address may do to others behind it, and what followers may see:
- * a guesser behind a school's NAT does not lock the class out, and followers
- * never receive the presenter's upcoming pause points. Real servers, real
- * sockets (each test a device of its own by its loopback address), real
- * PostgreSQL.
+ * a guesser behind a school's NAT does not lock the class out, the
+ * per-address caps on sockets and on new sessions, and followers never
+ * receive the presenter's upcoming pause points. Real servers, real sockets
+ * (each test a device of its own by its loopback address), real PostgreSQL.
  */
 import http from "node:http";
 import { io, type Socket } from "socket.io-client";
@@ -14,8 +14,13 @@ import { GUESS_LIMIT } from "../../server/replay/join-guard";
 import { createTestDatabase, delay, runFileCleanups, spawnServer, tempDataDir, type ServerProcess } from "./helpers";
 
 const FEED = "sputnik-helsinki-2018";
+/** Small caps for the server that tests them, so that the test is quick. */
+const SMALL_CAPS = { sockets: 4, createsPerMinute: 3 };
 const sockets: Socket[] = [];
+/** Runs with the default caps. */
 let main: ServerProcess;
+/** Runs with SMALL_CAPS. */
+let capped: ServerProcess;
 let feedEntries: ProtocolEntry[];
 
 const portOf = (server: ServerProcess) => new URL(server.url!).port;
@@ -38,6 +43,16 @@ async function client(server: ServerProcess, from: string): Promise<ReplayClient
   const replay = new ReplayClient(connect(server, from));
   await replay.sync.sync();
   return replay;
+}
+
+/** Connected, or the connect_error that refused it. */
+function connection(socket: ReplaySocket): Promise<{ ok: true } | { ok: false; message: string; data: unknown }> {
+  const raw = socket as unknown as Socket;
+  if (raw.connected) return Promise.resolve({ ok: true });
+  return new Promise((resolve) => {
+    raw.once("connect", () => resolve({ ok: true }));
+    raw.once("connect_error", (error: Error & { data?: unknown }) => resolve({ ok: false, message: error.message, data: error.data }));
+  });
 }
 
 /** The reason a request was refused with, or "ok". */
@@ -71,8 +86,16 @@ const unknownCode = () => {
 };
 
 beforeAll(async () => {
-  main = await spawnServer({ DATABASE_URL: await createTestDatabase(), RELIVE_DATA_DIR: await tempDataDir() });
+  const [mainDatabase, cappedDatabase] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+  main = await spawnServer({ DATABASE_URL: mainDatabase, RELIVE_DATA_DIR: await tempDataDir() });
   expect(main.url, main.output()).toBeDefined();
+  capped = await spawnServer({
+    DATABASE_URL: cappedDatabase,
+    RELIVE_DATA_DIR: await tempDataDir(),
+    RELIVE_MAX_SOCKETS_PER_ADDRESS: String(SMALL_CAPS.sockets),
+    RELIVE_SESSION_CREATES_PER_MINUTE: String(SMALL_CAPS.createsPerMinute),
+  });
+  expect(capped.url, capped.output()).toBeDefined();
   feedEntries = (await (await fetch(`${main.url}/api/feeds/${FEED}`)).json()).entries;
 });
 
@@ -236,5 +259,57 @@ describe("followers do not receive the presenter's pause points", () => {
     expect(presenterSync.snapshot.settings.markedEntryKeys).toEqual([...marked, feedEntries[30]!.key]);
     // Nothing a follower received names a marked entry's key as a pause point.
     expect(JSON.stringify([joined, again, synced, states.get("follower")]).includes("markedEntryKeys\":[\"")).toBe(false);
+  });
+});
+
+describe("per-address caps (a server with small caps)", () => {
+  it(`caps concurrent sockets per address (${SMALL_CAPS.sockets} here), with a clear connect_error; other addresses are not affected`, async () => {
+    const HOME = "127.0.0.41";
+    const open = Array.from({ length: SMALL_CAPS.sockets }, () => connect(capped, HOME, { reconnection: false }));
+    expect(await Promise.all(open.map(connection))).toEqual(open.map(() => ({ ok: true })));
+    const over = connect(capped, HOME, { reconnection: false });
+    const refused = await connection(over);
+    expect(refused).toEqual({
+      ok: false,
+      message: expect.stringMatching(new RegExp(`Too many connections from this address \\(at most ${SMALL_CAPS.sockets}\\)`)),
+      data: { reason: "rate_limited", max: SMALL_CAPS.sockets },
+    });
+    // The refused client let its connection go: the count is back at the cap, not over it.
+    await expect(connection(connect(capped, "127.0.0.42"))).resolves.toEqual({ ok: true });
+    // Closing one makes room for one.
+    (open[0] as unknown as Socket).disconnect();
+    await delay(200);
+    await expect(connection(connect(capped, HOME, { reconnection: false }))).resolves.toEqual({ ok: true });
+    await expect(connection(connect(capped, HOME, { reconnection: false }))).resolves.toMatchObject({ ok: false });
+  });
+
+  it("refuses new connections at twice the cap from an address whose connections never become sockets", async () => {
+    const RAW = "127.0.0.43";
+    // A bare engine.io handshake (long-polling) opens a connection and asks for no socket.
+    const handshake = () =>
+      new Promise<number>((resolve, reject) => {
+        http
+          .get({ host: "127.0.0.1", port: portOf(capped), path: "/socket.io/?EIO=4&transport=polling", localAddress: RAW, agent: false }, (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          })
+          .on("error", reject);
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 2 * SMALL_CAPS.sockets + 1; i++) statuses.push(await handshake());
+    expect(statuses).toEqual([...Array<number>(2 * SMALL_CAPS.sockets).fill(200), 429]);
+  });
+
+  it(`caps session:create per address (${SMALL_CAPS.createsPerMinute} a minute here) with rate_limited`, async () => {
+    const HOME = "127.0.0.44";
+    const teacher = connect(capped, HOME);
+    for (let i = 0; i < SMALL_CAPS.createsPerMinute; i++) {
+      await expect(request(teacher, "session:create", { feed: FEED, kind: i % 2 ? "solo" : "shared" })).resolves.toMatchObject({ ok: true });
+    }
+    await expect(request(connect(capped, HOME), "session:create", { feed: FEED, kind: "solo" })).rejects.toMatchObject({
+      refusal: { reason: "rate_limited", message: expect.stringMatching(/Too many new sessions from this address; try again in \d+ s/) },
+    });
+    // Another address creates as usual; joining is not creating.
+    await expect(request(connect(capped, "127.0.0.45"), "session:create", { feed: FEED, kind: "solo" })).resolves.toMatchObject({ ok: true });
   });
 });

@@ -2,6 +2,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot, readEnv } from "../../server/env";
 import { ConfigError, redactUrl } from "../../server/errors";
+import { ADDRESS_CAPS } from "../../server/http/security";
 
 describe("readEnv", () => {
   it("has defaults that run the app on port 3000 with the embedded database", () => {
@@ -77,6 +78,23 @@ describe("readEnv", () => {
       expect(() => readEnv({ RELIVE_ALLOWED_HOSTS: host })).toThrow(/RELIVE_ALLOWED_HOSTS .*is not a host name/);
     },
   );
+
+  it("reads the per-address caps, with defaults sized for a class behind one address, and 0 for none", () => {
+    expect(readEnv({})).toMatchObject({
+      RELIVE_MAX_SOCKETS_PER_ADDRESS: ADDRESS_CAPS.socketsPerAddress,
+      RELIVE_SESSION_CREATES_PER_MINUTE: ADDRESS_CAPS.sessionCreatesPerMinute,
+    });
+    expect(ADDRESS_CAPS.socketsPerAddress).toBeGreaterThanOrEqual(2 * 200 * 2); // 200 pupils, two tabs, doubled over a reconnect
+    expect(ADDRESS_CAPS.sessionCreatesPerMinute).toBeGreaterThanOrEqual(200); // a class opening a replay at once
+    expect(readEnv({ RELIVE_MAX_SOCKETS_PER_ADDRESS: "0", RELIVE_SESSION_CREATES_PER_MINUTE: "12" })).toMatchObject({
+      RELIVE_MAX_SOCKETS_PER_ADDRESS: 0,
+      RELIVE_SESSION_CREATES_PER_MINUTE: 12,
+    });
+    for (const value of ["-1", "1.5", "lots"]) {
+      expect(() => readEnv({ RELIVE_MAX_SOCKETS_PER_ADDRESS: value })).toThrow(/RELIVE_MAX_SOCKETS_PER_ADDRESS/);
+      expect(() => readEnv({ RELIVE_SESSION_CREATES_PER_MINUTE: value })).toThrow(/RELIVE_SESSION_CREATES_PER_MINUTE/);
+    }
+  });
 
   it("makes a relative RELIVE_DATA_DIR absolute", () => {
     expect(readEnv({ RELIVE_DATA_DIR: "tmp/data" }).RELIVE_DATA_DIR).toBe(path.resolve("tmp/data"));

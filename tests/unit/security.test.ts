@@ -3,7 +3,9 @@ import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Snapshot } from "../../domain/protocol";
 import {
+  AddressCounter,
   addressKey,
+  AddressRate,
   bodyTooLarge,
   closeIfBodyUnread,
   HostAllowList,
@@ -133,6 +135,29 @@ describe("addressKey", () => {
     expect(addressKey("2001:db8::1")).toBe("2001:db8:0:0::/64");
     expect(addressKey("::1")).toBe("0:0:0:0::/64");
     expect(addressKey(undefined)).toBe("unknown");
+  });
+});
+
+describe("AddressRate and AddressCounter", () => {
+  it("gives each address its burst, then one more per share of a minute", () => {
+    let now = 0;
+    const rate = new AddressRate(3, () => now);
+    for (let i = 0; i < 3; i++) expect(rate.take("a")).toEqual({ ok: true });
+    expect(rate.take("a")).toEqual({ ok: false, retryAfterMs: 20_000 });
+    expect(rate.take("b")).toEqual({ ok: true });
+    now = 20_000;
+    expect(rate.take("a")).toEqual({ ok: true });
+    expect(rate.take("a")).toMatchObject({ ok: false });
+  });
+
+  it("counts what each address holds", () => {
+    const counter = new AddressCounter();
+    counter.add("a");
+    counter.add("a");
+    counter.remove("a");
+    expect(counter.count("a")).toBe(1);
+    counter.remove("a");
+    expect(counter.count("a")).toBe(0);
   });
 });
 
