@@ -262,6 +262,39 @@ describe("followers do not receive the presenter's pause points", () => {
   });
 });
 
+describe("page addresses (as docs/RELIABILITY.md states them)", () => {
+  it("answer 404 for a slug or code that names nothing, well-formed or not, and 400 only for a broken %-escape", async () => {
+    const FROM = "127.0.0.37";
+    const statuses: Record<string, number> = {};
+    for (const path of [
+      "/replay/no-such-feed",
+      "/replay/Bad_Slug!",
+      "/replay/%ZZ",
+      "/s/ZZZ-ZZZ",
+      "/s/hello",
+      "/s/hello/present",
+      `/s/${"Q".repeat(300)}`,
+      "/s/%ZZ",
+      "/api/feeds/Bad_Slug",
+      "/api/feeds/no-such-feed",
+    ]) {
+      statuses[path] = (await page(main, path, FROM)).status;
+    }
+    expect(statuses).toEqual({
+      "/replay/no-such-feed": 404,
+      "/replay/Bad_Slug!": 404,
+      "/replay/%ZZ": 400,
+      "/s/ZZZ-ZZZ": 404,
+      "/s/hello": 404,
+      "/s/hello/present": 404,
+      [`/s/${"Q".repeat(300)}`]: 404,
+      "/s/%ZZ": 400,
+      "/api/feeds/Bad_Slug": 400,
+      "/api/feeds/no-such-feed": 404,
+    });
+  });
+});
+
 describe("per-address caps (a server with small caps)", () => {
   it(`caps concurrent sockets per address (${SMALL_CAPS.sockets} here), with a clear connect_error; other addresses are not affected`, async () => {
     const HOME = "127.0.0.41";
