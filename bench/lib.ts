@@ -73,6 +73,9 @@ export async function startServer(options: { databaseUrl?: string; env?: Record<
       HOST: "127.0.0.1",
       RELIVE_DATA_DIR: dataDir,
       DATABASE_URL: options.databaseUrl ?? "",
+      // The load comes from one address: thousands of followers, every one a socket.
+      RELIVE_MAX_SOCKETS_PER_ADDRESS: "0",
+      RELIVE_SESSION_CREATES_PER_MINUTE: "0",
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -168,7 +168,7 @@ export async function startServer(env: Env, log: (line: string) => void = consol
       }
       const handled = isApi
         ? handleApi(req, res, api)
-        : prepareSessionPage(req, res, (code) => replay.lookupPage(code, addressKey(req.socket.remoteAddress))).then(() => nextHandler(req, res));
+        : prepareSessionPage(req, res, (code) => replay.sessions.lookup(code, addressKey(req.socket.remoteAddress))).then(() => nextHandler(req, res));
       handled.catch((error: unknown) => {
         console.error("relive: request failed:", req.method, req.url, error);
         if (!res.headersSent) sendJson(res, 500, { error: "internal", message: "Something went wrong on the server" });

@@ -6,13 +6,12 @@
 import { performance } from "node:perf_hooks";
 import { createAdapter } from "@socket.io/postgres-adapter";
 import pg from "pg";
-import { ErrorReason, joinCodeSchema } from "../../domain/protocol";
 import type { Db } from "../db/database";
 import type { FeedRepository } from "../feeds/feed-repository";
 import { FeedTimelines } from "./feed-timeline";
 import { JoinGuard } from "./join-guard";
-import { SessionDirectory, type SessionLookup } from "./session-directory";
-import { RefusalError, SessionManager } from "./session-manager";
+import { SessionDirectory } from "./session-directory";
+import { SessionManager } from "./session-manager";
 import { attachReplay, forFollowers, presenterRoom, sessionRoom, type AddressLimits, type ReplayServer, type StoredSessionJson } from "./socket-server";
 import { SessionStore, type StoredSession } from "./session-store";
 
@@ -21,14 +20,12 @@ export const serverNow = (): number => performance.timeOrigin + performance.now(
 
 export interface ReplayEngine {
   manager: SessionManager;
-  /** Code lookups for the pages' own use (services). */
-  sessions: SessionDirectory;
   /**
-   * What a session page's code names, for `client` (an address key), under
+   * What a session page's code names, for a client (an address key), under
    * the socket's rule: a session that exists is always found, whatever the
    * client guessed before; only codes that name nothing use up its allowance.
    */
-  lookupPage(input: string, client: string): Promise<SessionLookup>;
+  sessions: SessionDirectory;
   close(): Promise<void>;
 }
 
@@ -75,23 +72,10 @@ export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepo
   }, 60_000);
   pruning.unref();
 
+  const sessions = new SessionDirectory(manager, guard);
   return {
     manager,
-    sessions: new SessionDirectory(manager, guard),
-    async lookupPage(input, client) {
-      const parsed = joinCodeSchema.safeParse(input);
-      if (!parsed.success) return { status: "invalid", input: input.slice(0, 20) };
-      const code = parsed.data;
-      try {
-        const lookup = await guard.lookup(client, () => manager.find({ code }));
-        if (lookup.status === "rate_limited") return { status: "rate_limited", retryAfterSeconds: Math.ceil(lookup.retryAfterMs / 1000) };
-        if (lookup.status === "unknown") return { status: "unknown", code };
-        return { status: "found", code, feedSlug: lookup.value.state.feedSlug, expiresAt: lookup.value.state.expiresAt.toISOString() };
-      } catch (error) {
-        if (error instanceof RefusalError && error.refusal.reason === ErrorReason.sessionExpired) return { status: "expired", code };
-        throw error;
-      }
-    },
+    sessions,
     async close() {
       clearInterval(pruning);
       manager.close();

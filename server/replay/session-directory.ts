@@ -1,8 +1,8 @@
 /**
  * What the session pages (/s/<code>, /present, /control) need to know about a
  * code before they render: whether it names a live session, and of which
- * feed. Unknown codes count against the client's guessing allowance, as on
- * the socket.
+ * feed. Codes that name nothing count against the client's guessing
+ * allowance, as on the socket; codes that exist are always found.
  */
 import { ErrorReason, joinCodeSchema } from "../../domain/protocol";
 import type { JoinGuard } from "./join-guard";
@@ -21,19 +21,16 @@ export class SessionDirectory {
     private readonly guard: JoinGuard,
   ) {}
 
+  /** Looks a typed code up for `client`: a session that exists is always found; misses count against its allowance. */
   async lookup(input: string, client: string): Promise<SessionLookup> {
     const parsed = joinCodeSchema.safeParse(input);
     if (!parsed.success) return { status: "invalid", input: input.slice(0, 20) };
     const code = parsed.data;
-    const wait = this.guard.retryAfterMs(client);
-    if (wait > 0) return { status: "rate_limited", retryAfterSeconds: Math.ceil(wait / 1000) };
     try {
-      const session = await this.manager.find({ code });
-      if (!session) {
-        this.guard.missed(client);
-        return { status: "unknown", code };
-      }
-      return { status: "found", code, feedSlug: session.state.feedSlug, expiresAt: session.state.expiresAt.toISOString() };
+      const lookup = await this.guard.lookup(client, () => this.manager.find({ code }));
+      if (lookup.status === "rate_limited") return { status: "rate_limited", retryAfterSeconds: Math.ceil(lookup.retryAfterMs / 1000) };
+      if (lookup.status === "unknown") return { status: "unknown", code };
+      return { status: "found", code, feedSlug: lookup.value.state.feedSlug, expiresAt: lookup.value.state.expiresAt.toISOString() };
     } catch (error) {
       if (error instanceof RefusalError && error.refusal.reason === ErrorReason.sessionExpired) return { status: "expired", code };
       throw error;

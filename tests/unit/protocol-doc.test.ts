@@ -12,6 +12,7 @@ import { LEAD_MS, SessionManager } from "../../server/replay/session-manager";
 import type { FeedTimeline } from "../../server/replay/feed-timeline";
 import { MemorySessionStore } from "../support/memory-session-store";
 import { GUESS_LIMIT } from "../../server/replay/join-guard";
+import { ADDRESS_CAPS } from "../../server/http/security";
 import { clockStateSchema } from "../../domain/replay/clock-schema";
 import { PROBE_INTERVAL_MS, RATE_LIMIT } from "../../server/replay/socket-server";
 
@@ -48,6 +49,9 @@ describe("docs/PROTOCOL.md", () => {
     expect(doc).toMatch(new RegExp(`\\*\\*${GUESS_LIMIT.burst}\\*\\* unknown codes`));
     expect(doc).toMatch(new RegExp(`every \\*\\*${GUESS_LIMIT.refillMs / 1000} s\\*\\*`));
     expect(doc).toMatch(new RegExp(`every ${PROBE_INTERVAL_MS / 1000} s to each follower`));
+    expect(doc).toMatch(new RegExp(`at most \\*\\*${ADDRESS_CAPS.socketsPerAddress}\\*\\* connections`));
+    expect(doc).toMatch(new RegExp(`max: ${ADDRESS_CAPS.socketsPerAddress} \\}`));
+    expect(doc).toMatch(new RegExp(`create \\*\\*${ADDRESS_CAPS.sessionCreatesPerMinute}\\*\\* sessions at once and ${ADDRESS_CAPS.sessionCreatesPerMinute} more each minute`));
   });
 
   it("describes every field of the clock state", () => {
