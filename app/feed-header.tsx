@@ -5,7 +5,7 @@
 import type { FeedDetail } from "@/domain/feed";
 import { longDate } from "@/domain/time";
 import keyMoments from "@/data/key-moments.json";
-import type { ReplayFeed } from "./replay/[slug]/replay-view";
+import type { ReplayFeed } from "./_replay/feed";
 
 export function toReplayFeed(feed: FeedDetail): ReplayFeed {
   // Entries are not included: the replay shows each one when its time comes.

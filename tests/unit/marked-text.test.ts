@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { CardsPanel, type CardsPanelProps } from "@/app/replay/[slug]/cards-panel";
-import { createCardMentionFinder, MarkedText } from "@/app/replay/[slug]/marked-text";
+import { CardsPanel, type CardsPanelProps } from "@/app/_replay/cards-panel";
+import { createCardMentionFinder, MarkedText } from "@/app/_replay/marked-text";
 import { parseContextCards } from "@/domain/cards";
 import type { FeedCard } from "@/domain/feed";
 

@@ -6,7 +6,7 @@ import {
   nudge,
   timeAtFraction,
   type ScrubberTimeline,
-} from "../../app/replay/[slug]/scrubber-math";
+} from "../../app/_replay/scrubber-math";
 
 const MIN = 60_000;
 /** 2018-07-16T12:00:00Z */

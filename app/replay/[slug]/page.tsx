@@ -4,7 +4,7 @@ import type { FeedDetail } from "@/domain/feed";
 import { toLiveBlogJson } from "@/domain/import/json-feed";
 import { services } from "@/server/services";
 import { FeedHeader, toReplayFeed } from "../../feed-header";
-import { ReplayView } from "./replay-view";
+import { ReplayView } from "../../_replay/replay-view";
 
 export const dynamic = "force-dynamic";
 

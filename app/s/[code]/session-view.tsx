@@ -2,8 +2,8 @@
 
 /** A class session's page in the browser: the replay view in the role the URL gives, with the console for the presenter. */
 import { useCallback, useMemo } from "react";
-import { ReplayView, type ReplayFeed, type ReplayMode, type SessionPanelContext } from "../../replay/[slug]/replay-view";
-import { ConsolePanel } from "./console-panel";
+import { ConsolePanel } from "../../_replay/console/console-panel";
+import { ReplayView, type ReplayFeed, type ReplayMode, type SessionPanelContext } from "../../_replay/replay-view";
 
 export type SessionRole = "follower" | "projector" | "presenter";
 

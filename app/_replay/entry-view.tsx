@@ -1,12 +1,16 @@
-import { memo } from "react";
+"use client";
+
+import { memo, useLayoutEffect, useRef } from "react";
 import type { ProtocolEntry } from "@/domain/protocol";
 import { clockTime, zoneLabel } from "@/domain/time";
+import { ago } from "./format";
 import { MarkedText, type CardMentionFinder } from "./marked-text";
+import type { SimClock } from "./sim-clock";
 
 /**
  * One live-blog update, rendered as text (React escapes it: feed content is
- * never HTML). Memoised: the replay re-renders every animation frame, and an
- * entry only needs to when its own props change.
+ * never HTML). Memoised: an entry renders when its own props change, never
+ * because time passes (its "12 min ago" writes itself, see AgoLabel).
  */
 export const EntryView = memo(function EntryView({
   entry,
@@ -14,7 +18,7 @@ export const EntryView = memo(function EntryView({
   publishedZone,
   note,
   fresh,
-  ago,
+  clock,
   finder,
   onOpenCard,
 }: {
@@ -23,7 +27,8 @@ export const EntryView = memo(function EntryView({
   publishedZone: string;
   note?: string | undefined;
   fresh?: boolean;
-  ago?: string | undefined;
+  /** Given, the entry says how long ago it was published, in simulated time. */
+  clock?: SimClock | undefined;
   /** Marks terms that a context card explains; without it the text is plain. */
   finder?: CardMentionFinder;
   onOpenCard?: (cardId: string) => void;
@@ -32,7 +37,7 @@ export const EntryView = memo(function EntryView({
     <li className={fresh ? "entry entry-fresh" : "entry"} id={`entry-${entry.key}`} data-kind={entry.kind}>
       <p className="entry-time">
         <EntryStamp publishedAt={entry.publishedAt} eventZone={eventZone} publishedZone={publishedZone} />
-        {ago && <span className="entry-ago"> · {ago}</span>}
+        {clock && <AgoLabel publishedAt={entry.publishedAt} clock={clock} />}
         {entry.kind === "video" && <span className="badge">Video</span>}
         {entry.kind === "photo" && <span className="badge">Photo</span>}
       </p>
@@ -41,6 +46,28 @@ export const EntryView = memo(function EntryView({
     </li>
   );
 });
+
+/**
+ * " · 12 min ago". At 600× the minute changes ten times a second: the label
+ * writes its own text when it changes, so the list around it does not render.
+ */
+function AgoLabel({ publishedAt, clock }: { publishedAt: string; clock: SimClock }) {
+  const ref = useRef<HTMLSpanElement>(null);
+  useLayoutEffect(() => {
+    const published = Date.parse(publishedAt);
+    let minutes: number | undefined;
+    const update = () => {
+      const shown = clock.shown;
+      const next = shown === undefined ? undefined : Math.floor((shown - published) / 60_000);
+      if (next === minutes || !ref.current) return;
+      minutes = next;
+      ref.current.textContent = shown === undefined ? "" : ` · ${ago(shown - published)}`;
+    };
+    update();
+    return clock.subscribe(update);
+  }, [publishedAt, clock]);
+  return <span className="entry-ago" ref={ref} />;
+}
 
 /** The entry's time in two zones: luxon formatting, done once per entry and zone, not once per "min ago". */
 const EntryStamp = memo(function EntryStamp({ publishedAt, eventZone, publishedZone }: { publishedAt: string; eventZone: string; publishedZone: string }) {

@@ -9,12 +9,13 @@
  * revealed shows its title only: its body and source are not rendered at all,
  * so they are not in the DOM.
  */
-import { DateTime } from "luxon";
 import { memo, useEffect, useId, useRef } from "react";
-import { isCardLocked } from "@/domain/card-logic";
-import type { CardCategory } from "@/domain/cards";
+import { cardLockClock, isCardLocked } from "@/domain/card-logic";
 import type { FeedCard } from "@/domain/feed";
+import { CardContent } from "./card-content";
 import styles from "./cards.module.css";
+import { useRenderCount } from "./render-count";
+import { useSimValue, type SimClock } from "./sim-clock";
 
 export interface CardsPanelProps {
   /** Every card of the feed, in card order. */
@@ -38,38 +39,7 @@ export interface CardsPanelProps {
   onClose: () => void;
 }
 
-const CATEGORY_LABELS: Record<CardCategory, string> = {
-  background: "Background",
-  stakes: "Stakes",
-  topic: "Topic",
-  person: "Person",
-  outlet: "Outlet",
-  hindsight: "Hindsight",
-};
-
-/** A fixed locale, so the server and every browser print the same month names. */
-const LOCALE = "en-GB";
-
-/** "16 July 2018" from a `yyyy-MM-dd` date; the input itself if it cannot be read. */
-function formatSourceDate(date: string): string {
-  const parsed = DateTime.fromFormat(date, "yyyy-MM-dd", { locale: LOCALE });
-  return parsed.isValid ? parsed.toFormat("d LLLL yyyy") : date;
-}
-
-/** The calendar date of `knownFrom` in the event's zone, e.g. "20 July 2018". */
-function formatKnownFrom(knownFrom: string, zone: string): string {
-  const parsed = DateTime.fromISO(knownFrom, { setZone: true, locale: LOCALE }).setZone(zone);
-  return parsed.isValid ? parsed.toFormat("d LLLL yyyy") : "a later date";
-}
-
-function paragraphs(body: string): string[] {
-  return body
-    .split(/\n\s*\n/u)
-    .map((p) => p.trim())
-    .filter((p) => p !== "");
-}
-
-/** Memoised: give it stable props (see ReplayView) and it renders only when the cards change. */
+/** Memoised: give it stable props (see CardsAtClock) and it renders only when the cards change. */
 export const CardsPanel = memo(function CardsPanel({
   cards,
   pinned,
@@ -82,6 +52,7 @@ export const CardsPanel = memo(function CardsPanel({
   revealLabel = "Reveal",
   onClose,
 }: CardsPanelProps) {
+  useRenderCount("cards");
   const pinnedSet = new Set(pinned);
   const pinnedCards = cards.filter((card) => pinnedSet.has(card.id));
   const otherCards = cards.filter((card) => !pinnedSet.has(card.id));
@@ -236,61 +207,9 @@ export const CardsPanel = memo(function CardsPanel({
   );
 });
 
-/** Category, title, and either the body and source or the lock line. */
-function CardContent({
-  card,
-  titleId,
-  locked,
-  revealed,
-  eventZone,
-  onReveal,
-  revealLabel,
-}: {
-  card: FeedCard;
-  titleId: string;
-  locked: boolean;
-  revealed: boolean;
-  eventZone: string;
-  onReveal: (id: string) => void;
-  revealLabel: string;
-}) {
-  const written = formatKnownFrom(card.knownFrom, eventZone);
-  return (
-    <>
-      <p className={styles.category}>{CATEGORY_LABELS[card.category] ?? card.category}</p>
-      <h3 className={styles.title} id={titleId}>
-        {card.title}
-      </h3>
-      {locked && !revealed ? (
-        <p className={styles.lock}>
-          <span>Written after this moment ({written})</span>{" "}
-          <button
-            type="button"
-            className={styles.action}
-            onClick={(event) => {
-              // The button goes away once the body shows: keep focus on the card.
-              const holder = event.currentTarget.closest<HTMLElement>("[data-card]");
-              onReveal(card.id);
-              holder?.focus();
-            }}
-            aria-label={`${revealLabel} “${card.title}”, written after this moment`}
-          >
-            {revealLabel}
-          </button>
-        </p>
-      ) : (
-        <>
-          {locked && <p className={styles.revealedNote}>Written after this moment ({written}); revealed early.</p>}
-          {paragraphs(card.body).map((paragraph, index) => (
-            <p className={styles.body} key={index}>
-              {paragraph}
-            </p>
-          ))}
-          <p className={styles.source}>
-            {card.source.outlet}, “{card.source.title}”, {formatSourceDate(card.source.date)}
-          </p>
-        </>
-      )}
-    </>
-  );
+/** The panel at the session's moment: it renders when a card unlocks, not as time passes. */
+export function CardsAtClock({ clock, ...props }: Omit<CardsPanelProps, "sim"> & { clock: SimClock }) {
+  const { cards } = props;
+  const sim = useSimValue(clock, (c) => (c.sim === undefined ? undefined : cardLockClock(cards, c.sim)));
+  return <CardsPanel {...props} sim={sim} />;
 }

@@ -1,0 +1,45 @@
+/**
+ * What the replay view is given: the feed (without its entries: each one
+ * comes over the socket when its time comes) and who is watching.
+ */
+import type { FeedCard } from "@/domain/feed";
+import type { DataNote } from "@/domain/feed-model";
+import type { FollowerSync } from "@/domain/protocol";
+import type { KeyMoment } from "./scrubber-math";
+
+export interface ReplayFeed {
+  slug: string;
+  title: string;
+  eventDate: string;
+  publishedZone: string;
+  eventZone: string;
+  coverageStart: string;
+  cards: FeedCard[];
+  notes: DataNote[];
+  /** Labelled moments on the scrubber (arrival, press conference...). */
+  keyMoments: KeyMoment[];
+}
+
+/** Who is watching: a solo viewer (with the raw query parameters, validated here), or a class session's follower, projector or presenter. */
+export type ReplayMode =
+  | { kind: "solo"; t: string | undefined; speed: string | undefined; play: boolean }
+  | { kind: "session"; code: string; role: "follower" | "projector" | "presenter" };
+
+export type ReplayRole = "solo" | "follower" | "projector" | "presenter";
+
+export interface Presence {
+  followers: number;
+  presenters: number;
+  sync: FollowerSync;
+}
+
+/** Zones beside the event's own: the feed's published zone, the two capitals, and the viewer's. */
+export function sideZones(feed: Pick<ReplayFeed, "publishedZone">): Array<{ label: string; zone: string }> {
+  const mine = typeof Intl === "undefined" ? "UTC" : Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return [
+    { label: feed.publishedZone, zone: feed.publishedZone },
+    { label: "Moscow", zone: "Europe/Moscow" },
+    { label: "Washington", zone: "America/New_York" },
+    { label: "Your time", zone: mine },
+  ];
+}

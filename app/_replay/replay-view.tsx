@@ -1,0 +1,215 @@
+"use client";
+
+/**
+ * The replay as a viewer sees it: a solo session created on demand, or a
+ * class session followed, projected or presented. Driven by the server's
+ * clock through client/replay-client.ts (use-replay-session.ts); simulated
+ * time is read every frame into a store (sim-clock.ts) that only the big
+ * clock and the scrubber follow frame by frame. This file puts the parts
+ * together; each part is the file of its name.
+ */
+import { useCallback, useMemo, useState, type ReactNode } from "react";
+import type { ReplayClient, SessionView } from "@/client/replay-client";
+import { formatJoinCode } from "@/domain/join-code";
+import type { Command } from "@/domain/protocol";
+import { entriesShownAt } from "@/domain/replay/clock";
+import { CardsAtClock } from "./cards-panel";
+import { ClockBar } from "./clock-bar";
+import { EntryList } from "./entry-list";
+import { EntryView } from "./entry-view";
+import type { Presence, ReplayFeed, ReplayMode, ReplayRole } from "./feed";
+import { HelpOverlay } from "./help-overlay";
+import { createCardMentionFinder } from "./marked-text";
+import { BlankScreen, useProjectorScreen } from "./projector-screen";
+import { SessionScrubber } from "./scrubber";
+import { useSimValue, type SimClock } from "./sim-clock";
+import { Transport } from "./transport";
+import { useArrivals } from "./use-arrivals";
+import { useKeyMap } from "./use-key-map";
+import { useReplaySession } from "./use-replay-session";
+
+export type { Presence, ReplayFeed, ReplayMode } from "./feed";
+
+/** What the presenter console (rendered inside the view) works with. */
+export interface SessionPanelContext {
+  client: ReplayClient;
+  view: SessionView;
+  /** Simulated time: follow a value derived from it (useSimValue), not the time itself. */
+  clock: SimClock;
+  presence: Presence | undefined;
+  /** Sends a command; resolves true once the server applied it, false if it was refused (the notice says why). */
+  send: (command: Command) => Promise<boolean>;
+}
+
+interface Props {
+  feed: ReplayFeed;
+  mode: ReplayMode;
+  projector: boolean;
+  /** The class's join link, shown on the projector. */
+  joinUrl?: string;
+  joinQrSvg?: string;
+  sessionPanel?: (context: SessionPanelContext) => ReactNode;
+}
+
+const NO_CARDS: string[] = [];
+
+export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionPanel }: Props) {
+  const role: ReplayRole = mode.kind === "solo" ? "solo" : mode.role;
+  const session = useReplaySession(feed, mode);
+  const { client, view, clock, send } = session;
+  const [displayZone, setDisplayZone] = useState(feed.eventZone);
+  const [oldestFirst, setOldestFirst] = useState(false);
+  const [revealed, setRevealed] = useState<Set<string>>(new Set());
+  const [openCardId, setOpenCardId] = useState<string | null>(null);
+  const [blank, setBlank] = useState(false);
+  const [help, setHelp] = useState(false);
+  const { controlsVisible } = useProjectorScreen(projector);
+  const arrivals = useArrivals(view?.entries, view?.timeline, clock);
+  const finder = useMemo(() => createCardMentionFinder(feed.cards), [feed.cards]);
+  // On the projector the latest update is featured above the list, not repeated in it.
+  const featuredCount = useSimValue(clock, (c) =>
+    projector && view && c.shown !== undefined ? Math.min(view.entries.length, entriesShownAt(view.timeline, c.shown)) : 0,
+  );
+
+  useKeyMap(client, clock, role, {
+    send,
+    toggleBlank: () => setBlank((on) => !on),
+    toggleHelp: () => setHelp((on) => !on),
+    dismiss: () => {
+      setHelp(false);
+      setBlank(false);
+    },
+  });
+
+  // The cards panel re-renders when a card unlocks or the pins change, not every frame.
+  const sessionRevealed = view?.revealedCards;
+  const allRevealed = useMemo(() => new Set([...revealed, ...(sessionRevealed ?? [])]), [revealed, sessionRevealed]);
+  const revealCard = useCallback(
+    (id: string) => (role === "presenter" ? void send({ type: "reveal", card: id, revealed: true }) : setRevealed((previous) => new Set(previous).add(id))),
+    [role, send],
+  );
+  const pinCard = useCallback((id: string, pinned: boolean) => void send({ type: "pin", card: id, pinned }), [send]);
+  const closeCard = useCallback(() => setOpenCardId(null), []);
+  const preview = useCallback((ms: number | null) => clock.setPreview(ms), [clock]);
+  const seek = useCallback((to: number) => void send({ type: "seek", to }), [send]);
+  const toggleOldestFirst = useCallback(() => setOldestFirst((on) => !on), []);
+  const join = useMemo(() => (role === "projector" && joinUrl ? { url: joinUrl, qrSvg: joinQrSvg } : undefined), [role, joinUrl, joinQrSvg]);
+
+  if (session.error) {
+    return (
+      <p className="notice notice-error" role="alert">
+        {session.error}
+      </p>
+    );
+  }
+
+  const detached = session.mode?.kind === "detached";
+  const featured = projector ? view?.entries[featuredCount - 1] : undefined;
+
+  return (
+    <div className={`replay${projector ? " replay-projector" : ""}${controlsVisible ? "" : " controls-hidden"}`}>
+      <p className="visually-hidden" aria-live="polite" role="status" data-testid="announcer">
+        {arrivals.announcement}
+      </p>
+      {session.notice && (
+        <p className="notice" role="status" data-testid="notice">
+          {session.notice}
+        </p>
+      )}
+      {!session.connected && (
+        <p className="notice notice-offline" role="status" data-testid="offline">
+          Connection lost. Reconnecting… Updates will catch up by themselves.
+        </p>
+      )}
+      {role === "follower" && view && client && (
+        <p className={`session-banner${detached ? " session-banner-detached" : ""}`} data-testid="follow-state">
+          {detached ? (
+            <>
+              <span>You are reading on your own; the class goes on.</span>
+              <button type="button" className="primary" onClick={() => client.backToLive()}>
+                Back to live
+              </button>
+            </>
+          ) : (
+            <span>Following the class live · session {formatJoinCode(mode.kind === "session" ? mode.code : "")}. Your controls only move your own view.</span>
+          )}
+        </p>
+      )}
+      <ClockBar feed={feed} clock={clock} join={join} />
+
+      {view && role !== "projector" && <SessionScrubber feed={feed} timeline={view.timeline} entries={view.entries} clock={clock} onPreview={preview} onSeek={seek} />}
+
+      {role !== "projector" && (
+        <Transport
+          feed={feed}
+          role={role}
+          client={client}
+          ready={view !== undefined}
+          clock={clock}
+          send={send}
+          setNotice={session.setNotice}
+          linkJumpHint={session.linkJumpHint}
+          displayZone={displayZone}
+          setDisplayZone={setDisplayZone}
+          oldestFirst={oldestFirst}
+          toggleOldestFirst={toggleOldestFirst}
+        />
+      )}
+
+      {role === "presenter" && client && view && sessionPanel?.({ client, view, clock, presence: session.presence, send })}
+
+      {featured && (
+        <section className="featured" aria-label="Latest update">
+          <ol className="featured-list">
+            <EntryView entry={featured} eventZone={feed.eventZone} publishedZone={feed.publishedZone} />
+          </ol>
+        </section>
+      )}
+
+      <div className="replay-body">
+        {view ? (
+          <EntryList
+            feed={feed}
+            entries={view.entries}
+            timeline={view.timeline}
+            clock={clock}
+            projector={projector}
+            displayZone={displayZone}
+            oldestFirst={oldestFirst}
+            fresh={arrivals.fresh}
+            finder={finder}
+            onOpenCard={setOpenCardId}
+          />
+        ) : (
+          <EmptyList />
+        )}
+        <CardsAtClock
+          clock={clock}
+          cards={feed.cards}
+          pinned={view?.pinnedCards ?? NO_CARDS}
+          eventZone={feed.eventZone}
+          openCardId={openCardId}
+          revealed={allRevealed}
+          onReveal={revealCard}
+          onPin={role === "solo" || role === "presenter" ? pinCard : undefined}
+          revealLabel={role === "presenter" ? "Reveal to the class" : "Reveal"}
+          onClose={closeCard}
+        />
+      </div>
+
+      {(blank || (role === "projector" && view?.settings.blanked)) && <BlankScreen onClick={() => setBlank(false)} />}
+      {help && <HelpOverlay onClose={() => setHelp(false)} />}
+    </div>
+  );
+}
+
+/** The list before the session is there: as it will look with nothing published. */
+function EmptyList() {
+  return (
+    <div>
+      <ol className="entries" data-testid="entries">
+        <li className="empty">Nothing published yet. Press Play.</li>
+      </ol>
+    </div>
+  );
+}

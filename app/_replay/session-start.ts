@@ -1,0 +1,127 @@
+/**
+ * How the view gets its session, each in one round trip: a solo replay
+ * resumed or created at the link's moment, a class session joined in a role,
+ * and a class session started from a solo replay.
+ */
+import type { ReplayClient } from "@/client/replay-client";
+import { formatJoinCode } from "@/domain/join-code";
+import type { SessionStart } from "@/domain/protocol";
+import { RATE_MAX, RATE_MIN, type ClockState } from "@/domain/replay/clock";
+import { describeJump, parseJumpTime, type JumpFeed, type JumpResult } from "@/domain/replay/jump";
+import { zoneLabel } from "@/domain/time";
+import { saveClass, savedClass, takeKeyFromFragment } from "../class-sessions";
+import type { ReplayFeed, ReplayMode } from "./feed";
+
+type SoloMode = Extract<ReplayMode, { kind: "solo" }>;
+type SessionMode = Extract<ReplayMode, { kind: "session" }>;
+
+const STORAGE_KEY = (slug: string) => `relive:solo:${slug}`;
+
+/** A refusal to open the console that is no server's: this browser lacks the key. */
+export class NoPresenterKey extends Error {}
+
+/**
+ * What a link's ?t=, ?speed= and ?play= ask for, as a session start, with a
+ * notice for each value that could not be read, and the jump box's hint.
+ */
+export function soloStartFromLink(mode: SoloMode, feed: JumpFeed): { start: SessionStart; notices: string[]; jumpHint: string | undefined } {
+  const start: SessionStart = {};
+  const notices: string[] = [];
+  let jumpHint: string | undefined;
+  if (mode.t !== undefined) {
+    const parsed = parseJumpTime(mode.t, feed);
+    if (parsed.ok) {
+      start.sim = parsed.ms;
+      jumpHint = jumpStatement(parsed, feed);
+    } else notices.push(`The link's time "${mode.t.slice(0, 40)}" could not be read (${parsed.reason}), so the replay starts at the beginning.`);
+  }
+  if (mode.speed !== undefined) {
+    const rate = Number(mode.speed);
+    if (Number.isFinite(rate) && rate >= RATE_MIN && rate <= RATE_MAX) start.rate = rate;
+    else notices.push(`The speed "${mode.speed.slice(0, 20)}" is not between ${RATE_MIN} and ${RATE_MAX}, so it stays at 1×.`);
+  }
+  if (mode.play) start.playing = true;
+  return { start, notices, jumpHint };
+}
+
+/**
+ * What a jump read, for the jump box's hint: "18:11 Helsinki = 15:11 GMT", and for a time typed
+ * without a zone, the rule that placed it: such a time is the big clock's (the event's) time.
+ */
+export function jumpStatement(parsed: Extract<JumpResult, { ok: true }>, feed: JumpFeed): string {
+  const landed = describeJump(parsed.ms, feed);
+  return parsed.bare ? `${landed} · a time without a zone is ${zoneLabel(feed.eventZone)} time` : landed;
+}
+
+/** Resumes this tab's solo session for the feed, or starts one where the link asks; resolves with what to tell the viewer. */
+export async function startSolo(client: ReplayClient, feed: ReplayFeed, mode: SoloMode): Promise<{ notice?: string; jumpHint?: string }> {
+  const saved = readSaved(feed.slug);
+  if (saved && mode.t === undefined) {
+    try {
+      await client.join({ sessionId: saved.sessionId }, saved.secret);
+      return {};
+    } catch {
+      // expired or unknown: start afresh
+    }
+  }
+  const { start, notices, jumpHint } = soloStartFromLink(mode, feed);
+  const { sessionId, secret } = await client.create(feed.slug, "solo", start);
+  try {
+    sessionStorage.setItem(STORAGE_KEY(feed.slug), JSON.stringify({ sessionId, secret }));
+  } catch {
+    // storage disabled: a reload starts afresh
+  }
+  return { ...(notices.length > 0 ? { notice: notices.join(" ") } : {}), ...(jumpHint ? { jumpHint } : {}) };
+}
+
+/**
+ * Joins a class session. The console needs the presenter key: from a remote
+ * link's fragment (then kept in this browser), or from this browser's storage.
+ */
+export async function joinSession(client: ReplayClient, feed: ReplayFeed, mode: SessionMode): Promise<void> {
+  if (mode.role !== "presenter") {
+    await client.join({ code: mode.code });
+    return;
+  }
+  const secret = takeKeyFromFragment() ?? savedClass(mode.code)?.secret;
+  if (!secret) {
+    throw new NoPresenterKey(
+      `This browser does not hold the presenter key for session ${formatJoinCode(mode.code)}. Open the console from the device that started it, or use its remote link.`,
+    );
+  }
+  const view = await client.join({ code: mode.code }, secret);
+  saveClass({ code: mode.code, sessionId: view.sessionId, secret, feedSlug: feed.slug, feedTitle: feed.title, lastUsedAt: new Date().toISOString(), expiresAt: view.expiresAt });
+}
+
+/**
+ * Starts a class session at this moment of the solo replay, with its speed
+ * and quiet-stretch setting, in one request; remembers its key and opens its
+ * console. The class starts paused: the teacher plays it.
+ */
+export async function startClassSession(client: ReplayClient, feed: ReplayFeed, sim: number | undefined, clock: ClockState | undefined): Promise<void> {
+  const start: SessionStart = {
+    ...(sim !== undefined ? { sim } : {}),
+    ...(clock ? { rate: clock.rate, idleLimitMs: clock.idleLimitMs } : {}),
+  };
+  const created = await client.create(feed.slug, "shared", start);
+  const code = created.code!;
+  saveClass({
+    code,
+    sessionId: created.sessionId,
+    secret: created.secret,
+    feedSlug: feed.slug,
+    feedTitle: feed.title,
+    lastUsedAt: new Date().toISOString(),
+    expiresAt: created.expiresAt,
+  });
+  window.location.assign(`/s/${code}/control`);
+}
+
+function readSaved(slug: string): { sessionId: string; secret: string } | undefined {
+  try {
+    const raw = sessionStorage.getItem(STORAGE_KEY(slug));
+    return raw ? (JSON.parse(raw) as { sessionId: string; secret: string }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
