@@ -1,2 +1,2 @@
 /** Bumped on any incompatible protocol change. Its own module so that browsers can import it without zod. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;

@@ -9,6 +9,8 @@ import { z } from "zod";
 import { RATE_MAX, RATE_MIN } from "./replay/clock";
 import { normalizeJoinCode } from "./join-code";
 import { clockStateSchema } from "./replay/clock-schema";
+import { questionClientEvents, questionServerEvents, type QuestionAcks } from "./classroom/question-schemas";
+import { QuestionReason } from "./classroom/questions";
 
 /** Clients send it in the handshake (`auth.protocol`). */
 export { PROTOCOL_VERSION } from "./protocol-version";
@@ -34,6 +36,8 @@ export const ErrorReason = {
   conflict: "conflict",
   unavailable: "unavailable",
   internal: "internal",
+  // "Predict, then reveal" (domain/classroom/questions.ts)
+  ...QuestionReason,
 } as const;
 export type ErrorReason = (typeof ErrorReason)[keyof typeof ErrorReason];
 
@@ -163,6 +167,7 @@ export const clientEvents = {
   "session:leave": z.object({ sessionId: id }),
   /** A follower reading on its own (detached) or back on the session's clock; shown to the presenter. */
   "session:status": z.object({ sessionId: id, detached: z.boolean() }),
+  ...questionClientEvents,
 } as const;
 export type ClientEventName = keyof typeof clientEvents;
 export type ClientPayload<E extends ClientEventName> = z.infer<(typeof clientEvents)[E]>;
@@ -171,7 +176,7 @@ export type ClientPayload<E extends ClientEventName> = z.infer<(typeof clientEve
 export const timelineSchema = z.object({ start: finiteMs, end: finiteMs, entryTimes: z.array(finiteMs) });
 export type ProtocolTimeline = z.infer<typeof timelineSchema>;
 
-export interface ClientAcks {
+export interface ClientAcks extends QuestionAcks {
   "time:ping": { ok: true; t0: number; serverTime: number };
   "session:create": { ok: true; sessionId: string; code: string | null; secret: string; snapshot: Snapshot; timeline: ProtocolTimeline };
   "session:join": { ok: true; role: "presenter" | "follower"; snapshot: Snapshot; timeline: ProtocolTimeline };
@@ -229,6 +234,7 @@ export const serverEvents = {
    * server's clock and what you hold; see probeAnswerSchema.
    */
   "session:probe": z.object({ sessionId: id, serverTime: finiteMs }),
+  ...questionServerEvents,
 } as const;
 export type ServerEventName = keyof typeof serverEvents;
 export type ServerPayload<E extends ServerEventName> = z.infer<(typeof serverEvents)[E]>;

@@ -11,6 +11,8 @@ import type { FeedRepository } from "../feeds/feed-repository";
 import { FeedTimelines } from "./feed-timeline";
 import { JoinGuard } from "./join-guard";
 import { SessionDirectory } from "./session-directory";
+import { ClassQuestions } from "../classroom/questions";
+import { QuestionStore } from "../classroom/question-store";
 import { SessionManager } from "./session-manager";
 import { attachReplay, forFollowers, presenterRoom, sessionRoom, type AddressLimits, type ReplayServer, type StoredSessionJson } from "./socket-server";
 import { SessionStore, type StoredSession } from "./session-store";
@@ -65,7 +67,8 @@ export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepo
     manager.onRemoteChange(restored);
   });
   const guard = new JoinGuard(serverNow);
-  attachReplay(io, manager, guard, serverNow, options.limits);
+  const questions = new ClassQuestions(new QuestionStore(options.db), serverNow);
+  attachReplay(io, manager, guard, serverNow, options.limits, questions);
 
   const pruning = setInterval(() => {
     manager.prune((id) => (io.sockets.adapter.rooms.get(sessionRoom(id))?.size ?? 0) > 0);

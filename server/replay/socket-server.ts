@@ -25,7 +25,9 @@ import {
 } from "../../domain/protocol";
 import { sendJson } from "../http/api";
 import { AddressCounter, addressKey, AddressRate, refuseUpgrade } from "../http/security";
+import { QuestionError, type ClassQuestions } from "../classroom/questions";
 import type { JoinGuard } from "./join-guard";
+import { questionHandlers } from "./question-handlers";
 import { refusal, RefusalError, type SessionManager } from "./session-manager";
 import { secretMatches, type StoredSession } from "./session-store";
 
@@ -36,13 +38,15 @@ export interface InterServerEvents {
 export type StoredSessionJson = Omit<StoredSession, "expiresAt"> & { expiresAt: string };
 
 export type ReplayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-type ReplaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type ReplaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface SocketData {
   /** Sessions this socket has joined, and as what. (A plain object: it crosses processes.) */
   roles: Record<string, "presenter" | "follower">;
   /** How a follower keeps up with each session, as last measured (plain data, for the same reason). */
   sync: Record<string, FollowerMeasure>;
+  /** The device token each session's answers came with: one socket answers for one device. */
+  devices: Record<string, string>;
 }
 
 /** One follower in one session, from its status reports and the server's probes. */
@@ -103,7 +107,7 @@ class TokenBucket {
 
 type Handler<E extends ClientEventName> = (socket: ReplaySocket, payload: ClientPayload<E>) => Promise<ClientAcks[E]> | ClientAcks[E];
 
-export function attachReplay(io: ReplayServer, manager: SessionManager, guard: JoinGuard, now: () => number, limits: AddressLimits): void {
+export function attachReplay(io: ReplayServer, manager: SessionManager, guard: JoinGuard, now: () => number, limits: AddressLimits, questions: ClassQuestions): void {
   // Connections per address, counted at the transport: every connection, whether or not it becomes a socket.
   const connections = new AddressCounter();
   io.engine.on("connection", (connection: { remoteAddress: string; once(event: "close", listener: () => void): void }) => {
@@ -225,6 +229,8 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, guard: J
       presence.changed(sessionId);
       return { ok: true };
     },
+
+    ...questionHandlers({ io, questions, now, joined, rooms: { session: sessionRoom, presenters: presenterRoom } }),
   };
 
   async function joined(socket: ReplaySocket, sessionId: string) {
@@ -242,6 +248,7 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, guard: J
   io.on("connection", (socket) => {
     socket.data.roles = {};
     socket.data.sync = {};
+    socket.data.devices = {};
     socket.on("disconnect", () => {
       for (const sessionId of Object.keys(socket.data.roles)) presence.changed(sessionId);
     });
@@ -427,6 +434,7 @@ function refused(reason: ErrorReason, message: string): Refusal {
 /** The one boundary where errors become answers. Unknown errors are logged, and the client hears "internal". */
 function classify(error: unknown, event: string): Refusal {
   if (error instanceof RefusalError) return error.refusal;
+  if (error instanceof QuestionError) return error.toRefusal();
   if (error instanceof RangeError) return refused(ErrorReason.invalidPayload, error.message);
   const code = (error as { code?: string }).code;
   if (code === "P1001" || code === "P2024" || code === "ECONNREFUSED" || /reach database|connection/i.test(String((error as Error).message))) {
