@@ -34,7 +34,8 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, conte
   if (feedMatch) {
     const slug = slugSchema.safeParse(decodeURIComponentSafe(feedMatch[1]!));
     if (!slug.success) return sendJson(res, 400, { error: "bad_slug", message: "Feed slugs are lowercase letters, digits and dashes" });
-    const feed = await feedCache(context).current(slug.data);
+    const cache = feedCache(context);
+    const feed = cache.trusted(slug.data) ?? (await cache.current(slug.data));
     if (!feed) return sendJson(res, 404, { error: "feed_not_found", message: `No feed called "${slug.data}"` });
     return sendFeed(req, res, feed);
   }
