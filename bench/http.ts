@@ -107,6 +107,9 @@ async function sideBySide(
     const realRps = median(realRuns.map((run) => run.rps));
     const bareRps = median(bareRuns.map((run) => run.rps));
     const failures = [...realRuns, ...bareRuns].reduce((n, run) => n + run.non2xx + run.errors, 0);
+    const loadBound = median(bareRuns.map((run) => run.loadCpu)) >= 900;
+    /** µs of server CPU per request: CPU ms per wall second ÷ requests per second. */
+    const cpuPerRequest = (runs: Run[]) => median(runs.map((run) => (run.serverCpu * 1000) / run.rps));
     const cpu = (runs: Run[], key: "serverCpu" | "loadCpu") => `${(median(runs.map((run) => run[key])) / 10).toFixed(0)} %`;
     options.log(
       `${pathname}: ${realRps.toFixed(0)} req/s vs bare ${bareRps.toFixed(0)} req/s = ${ratio.value.toFixed(2)} (${encoding}, ${(real.body.length / KB).toFixed(1)} kB)`,
@@ -122,7 +125,12 @@ async function sideBySide(
         unit: "×",
         target: RATIO_TARGET,
         spread: ratio.spread,
-        note: `${realRps.toFixed(0)} vs ${bareRps.toFixed(0)} req/s; ${setup}${failures > 0 ? `; ${failures} non-2xx or errors` : ""}`,
+        note:
+          `median ${realRps.toFixed(0)} vs ${bareRps.toFixed(0)} req/s (ratio of medians ${(realRps / bareRps).toFixed(2)})` +
+          `; server CPU per request ${cpuPerRequest(realRuns).toFixed(0)} vs ${cpuPerRequest(bareRuns).toFixed(0)} µs (bare ÷ real ${(cpuPerRequest(bareRuns) / cpuPerRequest(realRuns)).toFixed(2)}: the ratio if both servers were the bottleneck)` +
+          `; ${setup}` +
+          (loadBound ? `; the load process used ≥ 90 % of a core: the bare figure, and so the ratio, is bounded by the load generator` : "") +
+          (failures > 0 ? `; ${failures} non-2xx or errors` : ""),
       },
       {
         name: `HTTP ${pathname} throughput`,
