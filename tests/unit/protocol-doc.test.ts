@@ -7,6 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { clientEvents, ErrorReason, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, serverEvents, snapshotSchema, SYNC_TOLERANCE_MS } from "../../domain/protocol";
 import { PRE_ROLL_MS } from "../../domain/replay/clock";
+import { QUESTION_LIMITS } from "../../domain/classroom/questions";
 import { parseJumpTime } from "../../domain/replay/jump";
 import { LEAD_MS, SessionManager } from "../../server/replay/session-manager";
 import type { FeedTimeline } from "../../server/replay/feed-timeline";
@@ -127,7 +128,13 @@ describe("docs/PROTOCOL.md", () => {
     expect(parseJumpTime(linked, seed)).toMatchObject({ ok: true, ms: Date.parse(example![2]!) });
   });
 
+  it("states the question limits the rules enforce", () => {
+    const { promptMax, optionsMin, optionsMax, optionMax, answerMax } = QUESTION_LIMITS;
+    expect(doc).toContain(`A prompt has 1–${promptMax} characters; a choice question ${optionsMin}–${optionsMax}`);
+    expect(doc).toContain(`distinct options of at most ${optionMax}; a text answer at most **${answerMax}** characters`);
+  });
+
   it("stays tight", () => {
-    expect(doc.split("\n").length).toBeLessThanOrEqual(300);
+    expect(doc.split("\n").length).toBeLessThanOrEqual(340);
   });
 });
