@@ -8,7 +8,7 @@
 import type { Socket } from "socket.io-client";
 import { expect, it } from "vitest";
 import WebSocket from "ws";
-import { clientEvents, ErrorReason, MAX_PAYLOAD_BYTES, type ClientEventName } from "../../domain/protocol";
+import { clientEvents, ErrorReason, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, type ClientEventName } from "../../domain/protocol";
 import {
   cleanUpAfterFile,
   connect,
@@ -301,7 +301,7 @@ it("answers 10,000+ random and malformed messages with typed refusals, and chang
     });
     ws.on("message", (data) => messages.push(String(data)));
     const done = new Promise<void>((resolve) => ws.once("close", () => resolve()));
-    ws.send(`40${JSON.stringify({ protocol: 1 })}`);
+    ws.send(`40${JSON.stringify({ protocol: PROTOCOL_VERSION })}`);
     await delay(30);
     for (const frame of frames.slice(round % frames.length).concat(frames.slice(0, round % frames.length))) {
       if (ws.readyState !== WebSocket.OPEN) break;

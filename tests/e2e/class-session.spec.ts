@@ -4,6 +4,7 @@
  * each screen shows the same simulated time, entries and pins.
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { PROTOCOL_VERSION } from "../../domain/protocol-version";
 
 const FEED = "/replay/sputnik-helsinki-2018";
 // Several browsers at once on two cores: give each test room.
@@ -187,7 +188,7 @@ test("a follower's forged control messages are refused and change nothing", asyn
   const follower = await open(browser, `/s/${code}`);
   await expectInStep(console, [follower]);
   // A student opens their own socket from the page and speaks the protocol by hand.
-  const answers = await follower.evaluate(async (joinCode) => {
+  const answers = await follower.evaluate(async ({ joinCode, protocol }) => {
     const ws = new WebSocket(`ws://${location.host}/socket.io/?EIO=4&transport=websocket`);
     const acks = new Map<number, unknown>();
     const waiters = new Map<number, (value: unknown) => void>();
@@ -203,7 +204,7 @@ test("a follower's forged control messages are refused and change nothing", asyn
       }
     };
     await new Promise((resolve) => (ws.onopen = resolve));
-    ws.send(`40${JSON.stringify({ protocol: 1 })}`);
+    ws.send(`40${JSON.stringify({ protocol })}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
     let next = 0;
     const emit = (event: string, payload: unknown) =>
@@ -222,7 +223,7 @@ test("a follower's forged control messages are refused and change nothing", asyn
       await emit("session:control", { sessionId: "00000000-0000-4000-8000-000000000000", command: { type: "play" } }),
       await emit("session:control", { sessionId, command: { type: "rate", rate: 1e9 } }),
     ];
-  }, code);
+  }, { joinCode: code, protocol: PROTOCOL_VERSION });
   expect(answers.map((answer) => (answer as { reason: string }).reason)).toEqual([
     "not_presenter",
     "not_presenter",
