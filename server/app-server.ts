@@ -30,6 +30,7 @@ import {
 import { startReplay } from "./replay";
 import type { ReplayServer } from "./replay/socket-server";
 import { prepareSessionPage } from "./replay/session-pages";
+import { joinAddress } from "./join-address";
 import { provideServices } from "./services";
 
 export interface RunningServer {
@@ -121,7 +122,12 @@ export async function startServer(env: Env, log: (line: string) => void = consol
       databaseUrl: database.url,
       limits: { socketsPerAddress: env.RELIVE_MAX_SOCKETS_PER_ADDRESS, sessionCreatesPerMinute: env.RELIVE_SESSION_CREATES_PER_MINUTE },
     });
-    provideServices({ feeds, sessions: replay.sessions });
+    provideServices({
+      feeds,
+      sessions: replay.sessions,
+      joinAddress: (requestHost) =>
+        joinAddress({ requestHost, publicUrl: env.RELIVE_PUBLIC_URL, bindHost: env.HOST, port, interfaceName: env.RELIVE_INTERFACE }),
+    });
     disposers.push(() => provideServices(undefined));
     // Once shutdown starts, every response says "Connection: close": a
     // keep-alive client finishes the request it has in flight, then goes,

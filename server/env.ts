@@ -102,6 +102,11 @@ const schema = z.object({
    * that send no Origin header.
    */
   RELIVE_ALLOWED_ORIGINS: originList,
+  /** The network interface whose IPv4 address join links use (default: the first with one), e.g. wlan0. */
+  RELIVE_INTERFACE: z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim() : undefined)),
   /** Where the class reaches this server, e.g. https://relive.school.example. Its host is always allowed. */
   RELIVE_PUBLIC_URL: publicUrl,
   /**

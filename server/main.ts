@@ -6,6 +6,7 @@
 import { readEnv, type Env } from "./env";
 import { ConfigError } from "./errors";
 import type { RunningServer } from "./app-server";
+import { joinAddress } from "./join-address";
 import { ensurePrismaClient, ensureWebBuild } from "./prepare";
 
 // No request may leave the machine: Next's anonymous telemetry stays off.
@@ -53,6 +54,9 @@ async function main(): Promise<void> {
   const { startServer } = await import("./app-server");
   server = await startServer(env, log);
   log(`ready on ${server.url}  (Ctrl-C to stop)`);
+  // What a class's phones use: the console shows the same address in its join link and QR code.
+  const network = joinAddress({ requestHost: undefined, publicUrl: env.RELIVE_PUBLIC_URL, bindHost: env.HOST, port: server.port, interfaceName: env.RELIVE_INTERFACE });
+  log(network.reachable ? `on the network: ${network.base}  (students join here)` : network.problem);
   if (requested) stop(requested);
 }
 

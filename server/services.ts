@@ -4,11 +4,14 @@
  * through a global symbol rather than a module-level variable.
  */
 import type { FeedRepository } from "./feeds/feed-repository";
+import type { JoinAddress } from "./join-address";
 import type { SessionDirectory } from "./replay/session-directory";
 
 export interface Services {
   feeds: FeedRepository;
   sessions: SessionDirectory;
+  /** Where students' phones reach this server, for a page requested with this Host (server/join-address.ts). */
+  joinAddress(requestHost: string | undefined): JoinAddress;
 }
 
 const KEY = Symbol.for("relive.services");

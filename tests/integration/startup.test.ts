@@ -4,8 +4,10 @@
  */
 import fs from "node:fs/promises";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { networkAddress } from "../../server/join-address";
 import {
   createTestDatabase,
   delay,
@@ -15,6 +17,7 @@ import {
   tempDataDir,
   unusedPort,
   withClient,
+  type ServerProcess,
 } from "./helpers";
 
 describe("start-up against the embedded PostgreSQL", () => {
@@ -82,6 +85,34 @@ describe("start-up with DATABASE_URL", () => {
     );
     expect(tables.rows.map((row) => row.table_name)).toEqual(expect.arrayContaining(["_prisma_migrations", "feed", "entry"]));
     expect((await server.stop()).code).toBe(0);
+  });
+});
+
+/** The server's output once it has said where students join (the line after "ready on"). */
+async function joinLine(server: ServerProcess): Promise<string> {
+  for (let i = 0; i < 100 && !/on the network: |Phones cannot|phones could use/.test(server.output()); i++) await delay(20);
+  return server.output();
+}
+
+describe("the address students join at", () => {
+  it("is printed beside the local URL: the network address, the public URL, or why there is none", async () => {
+    const databaseUrl = await createTestDatabase();
+    // Listening on every address; the test itself only ever connects to loopback.
+    const open = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir(), HOST: "0.0.0.0" });
+    expect(open.url, open.output()).toBeDefined();
+    const port = new URL(open.url!).port;
+    const address = networkAddress(os.networkInterfaces());
+    if (address) expect(await joinLine(open)).toContain(`on the network: http://${address}:${port}`);
+    else expect(await joinLine(open)).toContain("no network connection phones could use");
+    expect((await open.stop()).code).toBe(0);
+
+    const proxied = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir(), RELIVE_PUBLIC_URL: "https://relive.school.example" });
+    expect(await joinLine(proxied)).toContain("on the network: https://relive.school.example");
+    expect((await proxied.stop()).code).toBe(0);
+
+    const local = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir(), HOST: "127.0.0.1" });
+    expect(await joinLine(local)).toContain("Phones cannot reach this server: it only listens on this computer (HOST=127.0.0.1)");
+    expect((await local.stop()).code).toBe(0);
   });
 });
 
