@@ -2,6 +2,7 @@ import { DateTime } from "luxon";
 import type { FeedSummary } from "@/domain/feed";
 import { zoneLabel } from "@/domain/time";
 import { services } from "@/server/services";
+import styles from "./home.module.css";
 import { JoinForm } from "./join-form";
 import { RecentSessions } from "./recent-sessions";
 
@@ -25,11 +26,11 @@ export default async function HomePage() {
           Feed library
         </h2>
         {feeds.length === 0 ? (
-          <p className="empty">
+          <p className={styles.empty}>
             No feeds yet. Import one with <code>npm run import -- &lt;file&gt;</code>.
           </p>
         ) : (
-          <ul className="feed-list">
+          <ul className={styles.list}>
             {feeds.map((feed) => (
               <li key={feed.slug}>
                 <FeedCard feed={feed} />
@@ -46,13 +47,13 @@ function FeedCard({ feed }: { feed: FeedSummary }) {
   const start = DateTime.fromISO(feed.coverageStart, { zone: feed.eventZone });
   const end = DateTime.fromISO(feed.coverageEnd, { zone: feed.eventZone });
   return (
-    <a className="feed-card" href={`/replay/${feed.slug}`}>
+    <a className={styles.card} href={`/replay/${feed.slug}`}>
       <h3>{feed.title}</h3>
-      <p className="feed-meta">
+      <p className={styles.meta}>
         {feed.outlet} · {start.toFormat("d LLLL yyyy")} · {start.toFormat("HH:mm")}–{end.toFormat("HH:mm")}{" "}
         {zoneLabel(feed.eventZone)} time · {feed.entryCount} updates
       </p>
-      <p className="feed-description">{feed.description}</p>
+      <p className={styles.description}>{feed.description}</p>
     </a>
   );
 }

@@ -8,7 +8,9 @@
 import type { DateTime as LuxonDateTime } from "luxon";
 import { useEffect, useState } from "react";
 import { formatJoinCode } from "@/domain/join-code";
+import button from "./button.module.css";
 import { forgetClass, savedClasses, type SavedClass } from "./class-sessions";
+import styles from "./recent-sessions.module.css";
 
 export function RecentSessions() {
   const [saved, setSaved] = useState<SavedClass[]>([]);
@@ -28,28 +30,28 @@ export function RecentSessions() {
       <h2 className="section-title" id="recent-title">
         Your class sessions
       </h2>
-      <ul className="recent-list">
+      <ul className={styles.list}>
         {saved.map((session) => {
           const expires = DateTime.fromISO(session.expiresAt);
           const expired = expires < now;
           return (
-            <li key={session.code} className="recent-item">
+            <li key={session.code} className={styles.item}>
               {expired ? (
-                <span className="recent-code">{formatJoinCode(session.code)}</span>
+                <span className={styles.code}>{formatJoinCode(session.code)}</span>
               ) : (
-                <a className="recent-code" href={`/s/${session.code}/control`}>
+                <a className={styles.code} href={`/s/${session.code}/control`}>
                   {formatJoinCode(session.code)}
                 </a>
               )}{" "}
               {session.feedTitle}
-              <span className="recent-meta">
+              <span className={styles.meta}>
                 {" "}
                 · last used {DateTime.fromISO(session.lastUsedAt).toRelative()} ·{" "}
                 {expired ? "expired" : `open until ${expires.toFormat("d LLL yyyy")}`}
               </span>{" "}
               <button
                 type="button"
-                className="link-button"
+                className={`${button.button} ${button.link}`}
                 onClick={() => {
                   forgetClass(session.code);
                   setSaved(savedClasses());

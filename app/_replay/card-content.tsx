@@ -2,7 +2,10 @@
 import { DateTime } from "luxon";
 import type { CardCategory } from "@/domain/cards";
 import type { FeedCard } from "@/domain/feed";
+import button from "../button.module.css";
 import styles from "./cards.module.css";
+
+const ACTION = `${button.button} ${button.small}`;
 
 const CATEGORY_LABELS: Record<CardCategory, string> = {
   background: "Background",
@@ -65,7 +68,7 @@ function CardContent({
           <span>Written after this moment ({written})</span>{" "}
           <button
             type="button"
-            className={styles.action}
+            className={ACTION}
             onClick={(event) => {
               // The button goes away once the body shows: keep focus on the card.
               const holder = event.currentTarget.closest<HTMLElement>("[data-card]");

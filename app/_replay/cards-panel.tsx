@@ -12,10 +12,13 @@
 import { memo, useEffect, useId, useRef } from "react";
 import { cardLockClock, isCardLocked } from "@/domain/card-logic";
 import type { FeedCard } from "@/domain/feed";
+import button from "../button.module.css";
 import { CardContent } from "./card-content";
 import styles from "./cards.module.css";
 import { useRenderCount } from "./render-count";
 import { useSimValue, type SimClock } from "./sim-clock";
+
+const ACTION = `${button.button} ${button.small}`;
 
 export interface CardsPanelProps {
   /** Every card of the feed, in card order. */
@@ -116,15 +119,15 @@ export const CardsPanel = memo(function CardsPanel({
           <div className={styles.actions}>
             {onPin &&
               (pinnedSet.has(openCard.id) ? (
-                <button type="button" className={styles.action} onClick={() => onPin(openCard.id, false)}>
+                <button type="button" className={ACTION} onClick={() => onPin(openCard.id, false)}>
                   Unpin
                 </button>
               ) : (
-                <button type="button" className={styles.action} onClick={() => onPin(openCard.id, true)}>
+                <button type="button" className={ACTION} onClick={() => onPin(openCard.id, true)}>
                   Pin
                 </button>
               ))}
-            <button type="button" className={styles.action} onClick={close}>
+            <button type="button" className={ACTION} onClick={close}>
               Close
             </button>
           </div>
@@ -160,7 +163,7 @@ export const CardsPanel = memo(function CardsPanel({
                     <div className={styles.actions}>
                       <button
                         type="button"
-                        className={styles.action}
+                        className={ACTION}
                         onClick={() => onPin(card.id, false)}
                         aria-label={`Unpin “${card.title}”`}
                       >
@@ -190,7 +193,7 @@ export const CardsPanel = memo(function CardsPanel({
                   {onPin && (
                     <button
                       type="button"
-                      className={styles.action}
+                      className={ACTION}
                       onClick={() => onPin(card.id, true)}
                       aria-label={`Pin “${card.title}”`}
                     >

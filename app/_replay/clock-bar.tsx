@@ -11,30 +11,32 @@ import { sideZones, type ReplayFeed } from "./feed";
 import { elapsed, formatRate, wallClock } from "./format";
 import { useRenderCount } from "./render-count";
 import { useSimValue, type SimClock } from "./sim-clock";
+import styles from "./clock-bar.module.css";
 
 interface Props {
   feed: ReplayFeed;
   clock: SimClock;
   /** The class's join link and its QR code, shown on the projector. */
   join?: { url: string; qrSvg: string | undefined } | undefined;
+  projector: boolean;
 }
 
-export const ClockBar = memo(function ClockBar({ feed, clock, join }: Props) {
+export const ClockBar = memo(function ClockBar({ feed, clock, join, projector }: Props) {
   return (
-    <section className="clock-bar" aria-label="Replay clock">
-      <div className="clock-main">
+    <section className={projector ? `${styles.bar} ${styles.projector}` : styles.bar} aria-label="Replay clock">
+      <div>
         <ClockReadout clock={clock} zone={feed.eventZone} />
-        <span className="clock-zone">{zoneLabel(feed.eventZone)}</span>
+        <span className={`${styles.zone} clock-zone`}>{zoneLabel(feed.eventZone)}</span>
         <PreviewMark clock={clock} />
       </div>
-      <div className="clock-alt">
+      <div className={styles.alt}>
         <SideClocks clock={clock} feed={feed} />
         <Elapsed clock={clock} coverageStart={feed.coverageStart} />
         <PlayState clock={clock} />
       </div>
       {join && (
-        <aside className="projector-join" aria-label="Join this class" data-testid="projector-join">
-          {join.qrSvg && <span className="projector-qr" dangerouslySetInnerHTML={{ __html: join.qrSvg }} />}
+        <aside className={styles.join} aria-label="Join this class" data-testid="projector-join">
+          {join.qrSvg && <span className={styles.qr} dangerouslySetInnerHTML={{ __html: join.qrSvg }} />}
           <span>
             Join at <strong>{join.url.replace(/^https?:\/\//, "")}</strong>
           </span>
@@ -49,7 +51,7 @@ function ClockReadout({ clock, zone }: { clock: SimClock; zone: string }) {
   useRenderCount("clock");
   const second = useSimValue(clock, (c) => (c.shown === undefined ? undefined : Math.floor(c.shown / 1000)));
   return (
-    <span className="clock-time" data-testid="sim-clock">
+    <span className={styles.time} data-testid="sim-clock">
       {second === undefined ? "--:--:--" : wallClock(second * 1000, zone, true)}
     </span>
   );
@@ -57,7 +59,7 @@ function ClockReadout({ clock, zone }: { clock: SimClock; zone: string }) {
 
 function PreviewMark({ clock }: { clock: SimClock }) {
   const previewing = useSimValue(clock, (c) => c.preview !== null);
-  return previewing ? <span className="clock-preview">preview</span> : null;
+  return previewing ? <span className={`${styles.preview} clock-preview`}>preview</span> : null;
 }
 
 /** The same minute in the side zones. */

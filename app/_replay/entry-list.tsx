@@ -15,6 +15,8 @@ import { useFeedEntries } from "./full-feed";
 import type { CardMentionFinder } from "./marked-text";
 import { useRenderCount } from "./render-count";
 import { useSimValue, type SimClock } from "./sim-clock";
+import button from "../button.module.css";
+import styles from "./entry-list.module.css";
 
 /** Entries rendered at once; older ones behind a button (a 10,000-entry feed stays fast). */
 const LIST_PAGE = 100;
@@ -83,7 +85,7 @@ export const EntryList = memo(function EntryList({ feed, entries, timeline, cloc
       {waiting > 0 && (
         <button
           type="button"
-          className="new-updates"
+          className={styles.newUpdates}
           onClick={() => {
             setHeldAt(null);
             window.scrollTo({ top: 0, behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
@@ -92,7 +94,7 @@ export const EntryList = memo(function EntryList({ feed, entries, timeline, cloc
           {waiting === 1 ? "1 new update" : `${waiting} new updates`} ↑
         </button>
       )}
-      <ol className="entries" data-testid="entries">
+      <ol className={styles.entries} data-testid="entries">
         {ordered.map((entry) => (
           <EntryView
             key={entry.id}
@@ -106,10 +108,10 @@ export const EntryList = memo(function EntryList({ feed, entries, timeline, cloc
             onOpenCard={onOpenCard}
           />
         ))}
-        {visible.length === 0 && <li className="empty">Nothing published yet. Press Play.</li>}
+        {visible.length === 0 && <li className={styles.empty}>Nothing published yet. Press Play.</li>}
       </ol>
       {hiddenEarlier > 0 && !previewing && (
-        <button type="button" className="show-more" onClick={() => setListLimit((limit) => limit + LIST_PAGE)}>
+        <button type="button" className={`${button.button} ${styles.showMore}`} onClick={() => setListLimit((limit) => limit + LIST_PAGE)}>
           Show {Math.min(hiddenEarlier, LIST_PAGE)} more of {hiddenEarlier} {oldestFirst ? "later" : "earlier"} updates
         </button>
       )}

@@ -6,6 +6,7 @@ import { clockTime, zoneLabel } from "@/domain/time";
 import { ago } from "./format";
 import { MarkedText, type CardMentionFinder } from "./marked-text";
 import type { SimClock } from "./sim-clock";
+import styles from "./entry.module.css";
 
 /**
  * One live-blog update, rendered as text (React escapes it: feed content is
@@ -18,6 +19,7 @@ export const EntryView = memo(function EntryView({
   publishedZone,
   note,
   fresh,
+  featured,
   clock,
   finder,
   onOpenCard,
@@ -27,6 +29,8 @@ export const EntryView = memo(function EntryView({
   publishedZone: string;
   note?: string | undefined;
   fresh?: boolean;
+  /** The projector's latest update, large above the list. */
+  featured?: boolean;
   /** Given, the entry says how long ago it was published, in simulated time. */
   clock?: SimClock | undefined;
   /** Marks terms that a context card explains; without it the text is plain. */
@@ -34,15 +38,15 @@ export const EntryView = memo(function EntryView({
   onOpenCard?: (cardId: string) => void;
 }) {
   return (
-    <li className={fresh ? "entry entry-fresh" : "entry"} id={`entry-${entry.key}`} data-kind={entry.kind}>
-      <p className="entry-time">
+    <li className={entryClass(fresh, featured)} id={`entry-${entry.key}`} data-kind={entry.kind}>
+      <p className={`${styles.time} entry-time`}>
         <EntryStamp publishedAt={entry.publishedAt} eventZone={eventZone} publishedZone={publishedZone} />
         {clock && <AgoLabel publishedAt={entry.publishedAt} clock={clock} />}
-        {entry.kind === "video" && <span className="badge">Video</span>}
-        {entry.kind === "photo" && <span className="badge">Photo</span>}
+        {entry.kind === "video" && <span className={styles.badge}>Video</span>}
+        {entry.kind === "photo" && <span className={styles.badge}>Photo</span>}
       </p>
       <EntryContent entry={entry} finder={finder} onOpenCard={onOpenCard} />
-      {note && <p className="entry-note">{note}</p>}
+      {note && <p className={styles.note}>{note}</p>}
     </li>
   );
 });
@@ -66,7 +70,7 @@ function AgoLabel({ publishedAt, clock }: { publishedAt: string; clock: SimClock
     update();
     return clock.subscribe(update);
   }, [publishedAt, clock]);
-  return <span className="entry-ago" ref={ref} />;
+  return <span className={styles.ago} ref={ref} />;
 }
 
 /** The entry's time in two zones: luxon formatting, done once per entry and zone, not once per "min ago". */
@@ -76,7 +80,7 @@ const EntryStamp = memo(function EntryStamp({ publishedAt, eventZone, publishedZ
       <time dateTime={publishedAt}>
         {clockTime(publishedAt, eventZone)} {zoneLabel(eventZone)}
       </time>{" "}
-      <span className="entry-time-alt">
+      <span className={styles.timeAlt}>
         ({clockTime(publishedAt, publishedZone)} {publishedZone})
       </span>
     </>
@@ -100,10 +104,10 @@ const EntryContent = memo(function EntryContent({
   const label = titleLabel(entry);
   return (
     <>
-      <h2 className="entry-title">
+      <h2 className={`${styles.title} entry-title`}>
         {label ? (
           <>
-            <span className="entry-title-label">{label.label}</span>
+            <span className={styles.titleLabel}>{label.label}</span>
             {label.gap}
             {text(label.rest)}
           </>
@@ -112,16 +116,16 @@ const EntryContent = memo(function EntryContent({
         )}
       </h2>
       {entry.photoCaption && (
-        <p className="entry-caption">
+        <p className={styles.caption}>
           {entry.photoCaption}
-          {entry.photoCredit && <span className="entry-credit"> {entry.photoCredit}</span>}
+          {entry.photoCredit && <span className={styles.credit}> {entry.photoCredit}</span>}
         </p>
       )}
       {entry.body
         .split("\n\n")
         .filter(Boolean)
         .map((paragraph, index) => (
-          <p className="entry-body" key={index}>
+          <p className={`${styles.body} entry-body`} key={index}>
             {text(paragraph)}
           </p>
         ))}
@@ -140,4 +144,9 @@ function titleLabel(entry: ProtocolEntry): { label: string; gap: string; rest: s
   const label = prefix.trimEnd();
   if (label === "") return null;
   return { label, gap: prefix.slice(label.length), rest: name };
+}
+
+/** "entry", "entry-fresh" and "featured" stay as plain names too: the browser tests find entries by them. */
+function entryClass(fresh: boolean | undefined, featured: boolean | undefined): string {
+  return [styles.entry, "entry", fresh && `${styles.fresh} entry-fresh`, featured && styles.featured].filter(Boolean).join(" ");
 }

@@ -1,10 +1,12 @@
 /** The keyboard's help ("?"): the keys of key-map.ts, in words. */
+import button from "../button.module.css";
+import styles from "./help-overlay.module.css";
 import { KEY_HELP } from "./key-map";
 
 export function HelpOverlay({ onClose }: { onClose: () => void }) {
   return (
-    <div className="help-overlay" role="dialog" aria-modal="true" aria-labelledby="help-title" data-testid="help">
-      <div className="help-box">
+    <div className={styles.overlay} role="dialog" aria-modal="true" aria-labelledby="help-title" data-testid="help">
+      <div className={styles.box}>
         <h2 id="help-title">Keyboard</h2>
         <dl>
           {KEY_HELP.map(([key, action]) => (
@@ -14,7 +16,7 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
             </div>
           ))}
         </dl>
-        <button type="button" onClick={onClose} autoFocus>
+        <button type="button" className={button.button} onClick={onClose} autoFocus>
           Close
         </button>
       </div>

@@ -6,6 +6,8 @@ import type { Command } from "@/domain/protocol";
 import { parseJumpTime, type JumpFeed } from "@/domain/replay/jump";
 import { zoneLabel } from "@/domain/time";
 import { jumpStatement } from "./session-start";
+import button from "../button.module.css";
+import styles from "./transport.module.css";
 
 interface Props {
   feed: JumpFeed;
@@ -23,7 +25,7 @@ export function JumpBox({ feed, send, linkHint }: Props) {
 
   return (
     <form
-      className="jump"
+      className={styles.jump}
       onSubmit={(event) => {
         event.preventDefault();
         const parsed = parseJumpTime(input, feed);
@@ -39,6 +41,7 @@ export function JumpBox({ feed, send, linkHint }: Props) {
       <label htmlFor="jump-input">Jump to</label>
       <input
         id="jump-input"
+        className={`${styles.field} ${styles.jumpInput}`}
         value={input}
         placeholder={`hh:mm (${zoneLabel(feed.eventZone)} time)`}
         aria-describedby="jump-hint"
@@ -47,9 +50,11 @@ export function JumpBox({ feed, send, linkHint }: Props) {
           setHint(undefined);
         }}
       />
-      <button type="submit">Go</button>
-      {error && <span className="jump-error">{error}</span>}
-      <span className="jump-hint" id="jump-hint" role="status" data-testid="jump-hint">
+      <button type="submit" className={button.button}>
+        Go
+      </button>
+      {error && <span className={`${styles.jumpError} jump-error`}>{error}</span>}
+      <span className={styles.jumpHint} id="jump-hint" role="status" data-testid="jump-hint">
         {hint}
       </span>
     </form>

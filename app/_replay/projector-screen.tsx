@@ -5,6 +5,7 @@
  * faded 3 s later, and blanked (by b or ".", or by the console for the class).
  */
 import { useEffect, useState } from "react";
+import styles from "./projector-screen.module.css";
 
 const CONTROLS_FADE_MS = 3000;
 
@@ -49,5 +50,5 @@ export function useProjectorScreen(projector: boolean): { controlsVisible: boole
 
 /** Black over everything; a click brings the replay back. */
 export function BlankScreen({ onClick }: { onClick: () => void }) {
-  return <div className="blank-screen" data-testid="blank" onClick={onClick} />;
+  return <div className={styles.blank} data-testid="blank" onClick={onClick} />;
 }

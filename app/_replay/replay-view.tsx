@@ -27,6 +27,9 @@ import { Transport } from "./transport";
 import { useArrivals } from "./use-arrivals";
 import { useKeyMap } from "./use-key-map";
 import { useReplaySession } from "./use-replay-session";
+import button from "../button.module.css";
+import listStyles from "./entry-list.module.css";
+import styles from "./replay-view.module.css";
 
 export type { Presence, ReplayFeed, ReplayMode } from "./feed";
 
@@ -107,7 +110,10 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
   const featured = projector ? view?.entries[featuredCount - 1] : undefined;
 
   return (
-    <div className={`replay${projector ? " replay-projector" : ""}${controlsVisible ? "" : " controls-hidden"}`}>
+    <div
+      className={[projector && styles.projector, !controlsVisible && styles.controlsHidden].filter(Boolean).join(" ") || undefined}
+      data-theme={projector ? "projector" : undefined}
+    >
       <p className="visually-hidden" aria-live="polite" role="status" data-testid="announcer">
         {arrivals.announcement}
       </p>
@@ -122,11 +128,11 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
         </p>
       )}
       {role === "follower" && view && client && (
-        <p className={`session-banner${detached ? " session-banner-detached" : ""}`} data-testid="follow-state">
+        <p className={detached ? `${styles.banner} ${styles.bannerDetached}` : styles.banner} data-testid="follow-state">
           {detached ? (
             <>
               <span>You are reading on your own; the class goes on.</span>
-              <button type="button" className="primary" onClick={() => client.backToLive()}>
+              <button type="button" className={`${button.button} ${button.primary}`} onClick={() => client.backToLive()}>
                 Back to live
               </button>
             </>
@@ -135,12 +141,14 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
           )}
         </p>
       )}
-      <ClockBar feed={feed} clock={clock} join={join} />
+      <ClockBar feed={feed} clock={clock} join={join} projector={projector} />
 
-      {view && role !== "projector" && <SessionScrubber feed={feed} timeline={view.timeline} entries={view.entries} clock={clock} onPreview={preview} onSeek={seek} />}
+      {view && role !== "projector" && <SessionScrubber feed={feed} timeline={view.timeline} entries={view.entries} clock={clock} onPreview={preview} onSeek={seek} className={styles.fades} />}
 
       {role !== "projector" && (
         <Transport
+          className={projector ? styles.fades : undefined}
+          projector={projector}
           feed={feed}
           role={role}
           client={client}
@@ -159,14 +167,14 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
       {role === "presenter" && client && view && sessionPanel?.({ client, view, clock, presence: session.presence, send })}
 
       {featured && (
-        <section className="featured" aria-label="Latest update">
-          <ol className="featured-list">
-            <EntryView entry={featured} eventZone={feed.eventZone} publishedZone={feed.publishedZone} />
+        <section className={`${styles.featured} featured`} aria-label="Latest update">
+          <ol className={styles.featuredList}>
+            <EntryView entry={featured} eventZone={feed.eventZone} publishedZone={feed.publishedZone} featured />
           </ol>
         </section>
       )}
 
-      <div className="replay-body">
+      <div className={styles.body}>
         {view ? (
           <EntryList
             feed={feed}
@@ -207,8 +215,8 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
 function EmptyList() {
   return (
     <div>
-      <ol className="entries" data-testid="entries">
-        <li className="empty">Nothing published yet. Press Play.</li>
+      <ol className={listStyles.entries} data-testid="entries">
+        <li className={listStyles.empty}>Nothing published yet. Press Play.</li>
       </ol>
     </div>
   );

@@ -222,13 +222,14 @@ export function SessionScrubber(props: {
   clock: SimClock;
   onPreview: (ms: number | null) => void;
   onSeek: (ms: number) => void;
+  className?: string | undefined;
 }) {
   const { feed, timeline, clock } = props;
   const sim = useSimValue(clock, (c) => c.shown);
   const shownCount = useSimValue(clock, (c) => (c.sim === undefined ? 0 : entriesShownAt(timeline, c.sim)));
   if (sim === undefined) return null;
   return (
-    <div className="scrubber-wrap">
+    <div className={props.className}>
       <Scrubber
         timeline={timeline}
         entries={props.entries}

@@ -17,11 +17,16 @@ import { JumpBox } from "./jump-box";
 import { useRenderCount } from "./render-count";
 import { startClassSession } from "./session-start";
 import { useSimValue, type SimClock } from "./sim-clock";
+import button from "../button.module.css";
+import styles from "./transport.module.css";
 
 /** "Skip quiet stretches": each passes in this long. */
 const IDLE_LIMIT_MS = 3000;
 
 interface Props {
+  /** On the projector, a bar along the bottom. */
+  projector: boolean;
+  className?: string | undefined;
   feed: ReplayFeed;
   role: ReplayRole;
   client: ReplayClient | undefined;
@@ -65,24 +70,23 @@ export const Transport = memo(function Transport(props: Props) {
   };
 
   return (
-    <section className="transport" aria-label="Controls">
-      <button type="button" onClick={() => send({ type: "step", direction: -1 })} aria-label="Previous entry">
+    <section className={[styles.transport, props.projector && styles.projector, props.className].filter(Boolean).join(" ")} aria-label="Controls">
+      <button type="button" className={button.button} onClick={() => send({ type: "step", direction: -1 })} aria-label="Previous entry">
         <span aria-hidden="true">‹ </span>Previous
       </button>
-      <button type="button" className="primary" onClick={() => send({ type: current?.playing ? "pause" : "play" })}>
+      <button type="button" className={`${button.button} ${button.primary}`} onClick={() => send({ type: current?.playing ? "pause" : "play" })}>
         {current?.playing ? "Pause" : "Play"}
       </button>
-      <button type="button" onClick={() => send({ type: "step", direction: 1 })} aria-label="Next entry">
+      <button type="button" className={button.button} onClick={() => send({ type: "step", direction: 1 })} aria-label="Next entry">
         Next<span aria-hidden="true"> ›</span>
       </button>
-      <span className="speeds" role="group" aria-label="Speed">
+      <span className={styles.speeds} role="group" aria-label="Speed">
         {RATE_PRESETS.map((rate) => (
-          <button key={rate} type="button" aria-pressed={current?.rate === rate} onClick={() => send({ type: "rate", rate })}>
+          <button key={rate} type="button" className={button.button} aria-pressed={current?.rate === rate} onClick={() => send({ type: "rate", rate })}>
             {rate}×
           </button>
         ))}
         <form
-          className="custom-rate"
           onSubmit={(event) => {
             event.preventDefault();
             const rate = Number(customRate);
@@ -92,11 +96,12 @@ export const Transport = memo(function Transport(props: Props) {
           <label className="visually-hidden" htmlFor="custom-rate">
             Custom speed
           </label>
-          <input id="custom-rate" type="number" min={RATE_MIN} max={RATE_MAX} step="any" placeholder="×" value={customRate} onChange={(event) => setCustomRate(event.target.value)} />
+          <input id="custom-rate" className={`${styles.field} ${styles.rate}`} type="number" min={RATE_MIN} max={RATE_MAX} step="any" placeholder="×" value={customRate} onChange={(event) => setCustomRate(event.target.value)} />
         </form>
       </span>
       <button
         type="button"
+        className={button.button}
         aria-pressed={current?.idleLimitMs != null}
         onClick={() => send({ type: "idle", limitMs: current?.idleLimitMs != null ? null : IDLE_LIMIT_MS })}
         title="Quiet stretches pass in 3 seconds"
@@ -104,10 +109,10 @@ export const Transport = memo(function Transport(props: Props) {
         Skip quiet stretches
       </button>
       <JumpBox feed={feed} send={send} linkHint={props.linkJumpHint} />
-      <button type="button" onClick={copyLink}>
+      <button type="button" className={button.button} onClick={copyLink}>
         Copy link to this moment
       </button>
-      <label className="zone-select">
+      <label className={styles.zone}>
         Times in{" "}
         <select value={props.displayZone} onChange={(event) => props.setDisplayZone(event.target.value)}>
           <option value={feed.eventZone}>{zoneLabel(feed.eventZone)}</option>
@@ -118,16 +123,16 @@ export const Transport = memo(function Transport(props: Props) {
           ))}
         </select>
       </label>
-      <button type="button" aria-pressed={props.oldestFirst} onClick={props.toggleOldestFirst}>
+      <button type="button" className={button.button} aria-pressed={props.oldestFirst} onClick={props.toggleOldestFirst}>
         Oldest first
       </button>
       {role === "solo" && (
-        <button type="button" disabled={starting || !props.ready} onClick={startClass}>
+        <button type="button" className={button.button} disabled={starting || !props.ready} onClick={startClass}>
           Start a class session
         </button>
       )}
       {copied && (
-        <span className="copied" role="status">
+        <span className={`${styles.copied} copied`} role="status">
           {copied}
         </span>
       )}

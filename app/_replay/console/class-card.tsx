@@ -7,7 +7,9 @@ import type { SessionView } from "@/client/replay-client";
 import type { Command } from "@/domain/protocol";
 import { SHARED_TTL_DAYS } from "@/domain/session-ttl";
 import { remoteLink, savedClass } from "../../class-sessions";
+import button from "../../button.module.css";
 import type { Presence } from "../feed";
+import styles from "./console.module.css";
 
 interface Props {
   view: SessionView;
@@ -28,8 +30,8 @@ export function ClassCard({ view, presence, send, code }: Props) {
   const sync = presence?.sync;
   const expires = DateTime.fromISO(view.expiresAt).toLocal();
   return (
-    <div className="console-card">
-      <h2 className="console-heading">Class</h2>
+    <div className={styles.card}>
+      <h2 className={styles.heading}>Class</h2>
       <p data-testid="follower-count">
         {presence
           ? `${presence.followers} following (students' devices and the projector)${presence.presenters > 1 ? `; ${presence.presenters} consoles` : ""}`
@@ -50,31 +52,31 @@ export function ClassCard({ view, presence, send, code }: Props) {
         <a href={`/s/${code}/present`} target="relive-projector" data-testid="projector-link">
           Open the projector view
         </a>{" "}
-        <span className="console-hint">(a new window: move it to the projector, press f)</span>
+        <span className={styles.hint}>(a new window: move it to the projector, press f)</span>
       </p>
       <p>
-        <button type="button" aria-pressed={view.settings.blanked} onClick={() => void send({ type: "blank", blanked: !view.settings.blanked })} data-testid="blank-projector">
+        <button type="button" className={button.button} aria-pressed={view.settings.blanked} onClick={() => void send({ type: "blank", blanked: !view.settings.blanked })} data-testid="blank-projector">
           {view.settings.blanked ? "Show the projector again" : "Blank the projector"}
         </button>{" "}
-        <span className="console-hint">(b)</span>
+        <span className={styles.hint}>(b)</span>
       </p>
-      <p className="console-hint" data-testid="expiry">
+      <p className={styles.hint} data-testid="expiry">
         This session stays open until {expires.toFormat("d LLLL yyyy, HH:mm")}: {SHARED_TTL_DAYS} days after its last use. Resume it any time with the same code.
       </p>
       {remote ? (
-        <div className="remote" data-testid="remote">
+        <div className={styles.remote} data-testid="remote">
           <p>
             <strong>Remote control.</strong> Open this on your phone to control the class from it too. Anyone with this link can control the
             session: do not show it on the projector.
           </p>
-          <span className="join-qr" role="img" aria-label="QR code of the remote control link" dangerouslySetInnerHTML={{ __html: remote.qr }} />
+          <span className={styles.qr} role="img" aria-label="QR code of the remote control link" dangerouslySetInnerHTML={{ __html: remote.qr }} />
           <input readOnly value={remote.url} aria-label="Remote control link" onFocus={(event) => event.currentTarget.select()} />
-          <button type="button" onClick={() => setRemote(undefined)}>
+          <button type="button" className={button.button} onClick={() => setRemote(undefined)}>
             Hide
           </button>
         </div>
       ) : (
-        <button type="button" onClick={() => void showRemote()}>
+        <button type="button" className={button.button} onClick={() => void showRemote()}>
           Control from another device…
         </button>
       )}

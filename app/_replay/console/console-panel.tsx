@@ -11,6 +11,7 @@ import type { SessionPanelContext } from "../replay-view";
 import type { ReplayFeed } from "../feed";
 import { useRenderCount } from "../render-count";
 import { ClassCard } from "./class-card";
+import styles from "./console.module.css";
 import { NextCard } from "./next-card";
 
 interface Props extends SessionPanelContext {
@@ -23,14 +24,14 @@ interface Props extends SessionPanelContext {
 export const ConsolePanel = memo(function ConsolePanel({ view, clock, presence, send, feed, code, joinUrl, joinQrSvg }: Props) {
   useRenderCount("console");
   return (
-    <section className="console" aria-label="Presenter console">
-      <div className="console-card console-join">
-        <h2 className="console-heading">Students join</h2>
-        <p className="join-code" data-testid="join-code" aria-label={`Join code ${formatJoinCode(code).split("").join(" ")}`}>
+    <section className={styles.console} aria-label="Presenter console">
+      <div className={styles.card}>
+        <h2 className={styles.heading}>Students join</h2>
+        <p className={styles.code} data-testid="join-code" aria-label={`Join code ${formatJoinCode(code).split("").join(" ")}`}>
           {formatJoinCode(code)}
         </p>
-        <p className="console-url">{joinUrl.replace(/^https?:\/\//, "")}</p>
-        {joinQrSvg && <span className="join-qr" role="img" aria-label="QR code of the join link" dangerouslySetInnerHTML={{ __html: joinQrSvg }} />}
+        <p className={styles.url}>{joinUrl.replace(/^https?:\/\//, "")}</p>
+        {joinQrSvg && <span className={styles.qr} role="img" aria-label="QR code of the join link" dangerouslySetInnerHTML={{ __html: joinQrSvg }} />}
       </div>
       <ClassCard view={view} presence={presence} send={send} code={code} />
       <NextCard view={view} clock={clock} send={send} feed={feed} />

@@ -14,6 +14,8 @@ import type { ReplayFeed } from "../feed";
 import { useFeedEntries } from "../full-feed";
 import { useRenderCount } from "../render-count";
 import { useSimValue, type SimClock } from "../sim-clock";
+import button from "../../button.module.css";
+import styles from "./console.module.css";
 
 type PauseSettings = { mode: SessionSettings["pauseOn"]; markedEntryKeys: string[] };
 
@@ -62,19 +64,19 @@ export function NextCard({ view, clock, send, feed }: Props) {
   };
 
   return (
-    <div className="console-card console-next">
-      <h2 className="console-heading">Next (only you see this)</h2>
+    <div className={styles.card}>
+      <h2 className={styles.heading}>Next (only you see this)</h2>
       {next ? (
-        <article className="next-entry" data-testid="next-entry">
-          <p className="entry-time">{time(next.publishedAt)}</p>
+        <article className={styles.nextEntry} data-testid="next-entry">
+          <p className={`${styles.time} entry-time`}>{time(next.publishedAt)}</p>
           <h3>{next.title}</h3>
           <p>{next.body.length > 280 ? `${next.body.slice(0, 280)}…` : next.body}</p>
         </article>
       ) : (
         <p>{entries ? "Nothing more: this is the end of the feed." : "Loading…"}</p>
       )}
-      <h3 className="console-subheading">What happens next? Pause before…</h3>
-      <label className="console-hint">
+      <h3 className={styles.subheading}>What happens next? Pause before…</h3>
+      <label className={styles.hint}>
         <input
           type="checkbox"
           checked={pause.mode === "every"}
@@ -82,18 +84,18 @@ export function NextCard({ view, clock, send, feed }: Props) {
         />{" "}
         Stop at every update
       </label>
-      <ul className="pause-list" data-testid="pause-list">
+      <ul className={styles.pauseList} data-testid="pause-list">
         {upcoming.map((entry) => (
           <li key={entry.id}>
             <label>
               <input type="checkbox" checked={marked.has(entry.key)} onChange={() => toggleMark(entry.key)} disabled={pause.mode === "every"} />{" "}
-              <span className="entry-time">{time(entry.publishedAt)}</span> {entry.title}
+              <span className={styles.time}>{time(entry.publishedAt)}</span> {entry.title}
             </label>
           </li>
         ))}
       </ul>
       {entries && !showAll && entries.length - shown > UPCOMING && (
-        <button type="button" onClick={() => setShowAll(true)}>
+        <button type="button" className={button.button} onClick={() => setShowAll(true)}>
           Show all {entries.length - shown} upcoming
         </button>
       )}
