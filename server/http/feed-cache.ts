@@ -68,7 +68,7 @@ export async function represent(feed: FeedDetail, version: string): Promise<Feed
 }
 
 interface Cached extends FeedRepresentations {
-  /** Build order: of two overlapping builds, the later one read the later snapshot. */
+  /** Build order: of two overlapping builds the later-started one is kept (each is served only within its own lease). */
   started: number;
   /** performance.now() until which this version is known to be current. */
   trustedUntil: number;
