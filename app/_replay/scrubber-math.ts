@@ -5,14 +5,10 @@
  *
  * The track spans bounds(timeline) = [start − 60 s pre-roll, end].
  */
-import { bounds, clampSim, lowerBound, upperBound } from "@/domain/replay/clock";
+import { bounds, clampSim, lowerBound, upperBound, type Timeline } from "@/domain/replay/clock";
 
-export interface ScrubberTimeline {
-  start: number;
-  end: number;
-  /** publishedAt of every entry in replay order (ascending, may repeat). */
-  entryTimes: number[];
-}
+/** The scrubber spans the replay's Timeline: start, end, and every entry's time in replay order. */
+export type ScrubberTimeline = Pick<Timeline, "start" | "end" | "entryTimes">;
 
 export interface KeyMoment {
   label: string;
