@@ -4,6 +4,7 @@
  */
 import { DateTime, Info } from "luxon";
 import { z } from "zod";
+import { FEED_SLUG_MAX, FEED_SLUG_PATTERN } from "./protocol-constants";
 
 export type EntryKind = "text" | "photo" | "video";
 
@@ -76,7 +77,7 @@ export const FEED_LIMITS = {
   maxCredit: 500,
   maxOutlet: 200,
   maxKey: 200,
-  maxSlug: 100,
+  maxSlug: FEED_SLUG_MAX,
   maxUrl: 2000,
 } as const;
 
@@ -241,7 +242,7 @@ export const eventDateSchema = z
 export const feedSlugSchema = z
   .string()
   .max(FEED_LIMITS.maxSlug)
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: "must be lower-case letters and digits separated by single hyphens" });
+  .regex(FEED_SLUG_PATTERN, { message: "must be lower-case letters and digits separated by single hyphens" });
 
 export const httpUrlSchema = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).max(FEED_LIMITS.maxUrl);
 

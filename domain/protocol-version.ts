@@ -1,2 +1,1 @@
-/** Bumped on any incompatible protocol change. Its own module so that browsers can import it without zod. */
-export const PROTOCOL_VERSION = 2;
+export { PROTOCOL_VERSION } from "./protocol-constants";

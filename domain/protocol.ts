@@ -6,60 +6,41 @@
  * the two in step.
  */
 import { z } from "zod";
-import { RATE_MAX, RATE_MIN } from "./replay/clock";
+import { RATE_MAX, RATE_MIN, type Timeline } from "./replay/clock";
 import { normalizeJoinCode } from "./join-code";
 import { clockStateSchema } from "./replay/clock-schema";
 import { questionClientEvents, questionServerEvents, type QuestionAcks } from "./classroom/question-schemas";
-import { QuestionReason } from "./classroom/questions";
+import { FEED_SLUG_PATTERN, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, type Refusal } from "./protocol-constants";
 
-/** Clients send it in the handshake (`auth.protocol`). */
-export { PROTOCOL_VERSION } from "./protocol-version";
-import { PROTOCOL_VERSION } from "./protocol-version";
-
-/** Largest accepted payload, in bytes of JSON. Larger ones are refused with `too_large`. */
-export const MAX_PAYLOAD_BYTES = 4096;
-
-/** Why a request was refused. Sent as `{ ok: false, reason, message }`. */
-export const ErrorReason = {
-  protocolMismatch: "protocol_mismatch",
-  invalidPayload: "invalid_payload",
-  tooLarge: "too_large",
-  rateLimited: "rate_limited",
-  unknownFeed: "unknown_feed",
-  unknownSession: "unknown_session",
-  sessionExpired: "session_expired",
-  notJoined: "not_joined",
-  notPresenter: "not_presenter",
-  badSecret: "bad_secret",
-  unknownCard: "unknown_card",
-  badTime: "bad_time",
-  conflict: "conflict",
-  unavailable: "unavailable",
-  internal: "internal",
-  // "Predict, then reveal" (domain/classroom/questions.ts)
-  ...QuestionReason,
-} as const;
-export type ErrorReason = (typeof ErrorReason)[keyof typeof ErrorReason];
-
-export interface Refusal {
-  ok: false;
-  reason: ErrorReason;
-  message: string;
-}
+// The constants live where the browser can import them without zod; they are
+// part of the protocol, so they are exported here too.
+export {
+  ErrorReason,
+  FEED_SLUG_MAX,
+  FEED_SLUG_PATTERN,
+  JOIN_CODE_ALPHABET,
+  JOIN_CODE_LENGTH,
+  MAX_PAYLOAD_BYTES,
+  PROTOCOL_VERSION,
+  QuestionReason,
+  RATE_LIMIT,
+  refusal,
+  SYNC_TOLERANCE_MS,
+  type Refusal,
+} from "./protocol-constants";
 
 // ---------------------------------------------------------------------------
 // Shared shapes
 
 const id = z.string().uuid();
-/** Join codes: 6 characters from an alphabet without 0/O, 1/I/l; shown as ABC-DEF. */
-export const JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+/** Join codes as typed (see JOIN_CODE_ALPHABET): spaces, dashes and case do not matter. */
 export const joinCodeSchema = z
   .string()
   .max(20)
   .transform(normalizeJoinCode)
-  .pipe(z.string().regex(new RegExp(`^[${JOIN_CODE_ALPHABET}]{6}$`), "not a join code"));
+  .pipe(z.string().regex(new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`), "not a join code"));
 export const secretSchema = z.string().min(22).max(128);
-const feedSlug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$/, "not a feed slug");
+export const feedSlugSchema = z.string().regex(FEED_SLUG_PATTERN, "not a feed slug");
 const finiteMs = z.number().finite();
 
 export const entrySchema = z.object({
@@ -93,7 +74,7 @@ export type SessionSettings = z.infer<typeof sessionSettingsSchema>;
  */
 export const snapshotSchema = z.object({
   sessionId: id,
-  feed: feedSlug,
+  feed: feedSlugSchema,
   code: z.string().nullable(),
   clock: clockStateSchema,
   /** The clock in force before `clock` takes effect (if `clock` is anchored in the future). */
@@ -147,7 +128,7 @@ export const clientEvents = {
    * pause mode (one round trip instead of create-then-commands). Solo sessions
    * have no join code.
    */
-  "session:create": z.object({ feed: feedSlug, kind: z.enum(["solo", "shared"]), start: sessionStartSchema.optional() }),
+  "session:create": z.object({ feed: feedSlugSchema, kind: z.enum(["solo", "shared"]), start: sessionStartSchema.optional() }),
   /**
    * Joins a session by code or id; with the secret, as its presenter.
    * `have` is what the client already holds (after a reconnect).
@@ -174,7 +155,12 @@ export type ClientPayload<E extends ClientEventName> = z.infer<(typeof clientEve
 
 /** Entry times of the whole feed (no content), for the clock's idle-gap warp and the scrubber. */
 export const timelineSchema = z.object({ start: finiteMs, end: finiteMs, entryTimes: z.array(finiteMs) });
-export type ProtocolTimeline = z.infer<typeof timelineSchema>;
+/** The clock's Timeline (domain/replay/clock.ts): one type, whichever name it is imported by. */
+export type ProtocolTimeline = Timeline;
+// Compile-time check that the schema describes exactly the clock's Timeline.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const timelineSchemaIsTimeline: Same<z.infer<typeof timelineSchema>, Timeline> = true;
+void timelineSchemaIsTimeline;
 
 export interface ClientAcks extends QuestionAcks {
   "time:ping": { ok: true; t0: number; serverTime: number };
@@ -203,9 +189,6 @@ export const followerSyncSchema = z.object({
   medianSkewMs: z.number().nullable(),
 });
 export type FollowerSync = z.infer<typeof followerSyncSchema>;
-
-/** A follower whose clock estimate is further than this from the server's is lagging. */
-export const SYNC_TOLERANCE_MS = 50;
 
 /** A follower's answer to `session:probe`. */
 export const probeAnswerSchema = z.object({

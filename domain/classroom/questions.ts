@@ -60,22 +60,9 @@ export interface QuestionRound {
   answers: Answer[];
 }
 
-/** Why a question request was refused. These join the protocol's error reasons. */
-export const QuestionReason = {
-  /** No question with that id in this session (or none at all). */
-  noQuestion: "no_question",
-  /** No answer with that id in this session. */
-  noAnswer: "no_answer",
-  /** Another question of this session is still open: close it first. */
-  questionOpen: "question_open",
-  /** The question no longer takes answers (closed or revealed). */
-  questionClosed: "question_closed",
-  /** The question's prompt, options or right choice break the rules. */
-  invalidQuestion: "invalid_question",
-  /** The answer does not fit its question (wrong kind, out of range, empty, too long). */
-  invalidAnswer: "invalid_answer",
-} as const;
-export type QuestionReason = (typeof QuestionReason)[keyof typeof QuestionReason];
+/** Why a question request was refused; defined with the protocol's other reasons, which these join. */
+export { QuestionReason } from "../protocol-constants";
+import { QuestionReason } from "../protocol-constants";
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: QuestionReason; message: string };
 

@@ -14,7 +14,7 @@ export interface ApiContext extends Pick<Services, "feeds"> {
   pingDatabase(): Promise<void>;
 }
 
-const slugSchema = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$/, "not a feed slug");
+import { feedSlugSchema as slugSchema } from "../../domain/protocol";
 
 export function isApiRequest(url: string | undefined): boolean {
   return url === "/api" || Boolean(url?.startsWith("/api/"));

@@ -4,7 +4,7 @@
  */
 import crypto from "node:crypto";
 import type { SessionSettings } from "../../domain/protocol";
-import { JOIN_CODE_ALPHABET } from "../../domain/protocol";
+import { JOIN_CODE_ALPHABET } from "../../domain/protocol-constants";
 import type { ClockState } from "../../domain/replay/clock";
 import { SESSION_TTL_MS } from "../../domain/session-ttl";
 import type { Db } from "../db/database";
