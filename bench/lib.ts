@@ -29,10 +29,13 @@ export interface Result {
 }
 
 export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
+  return percentileOfSorted(Float64Array.from(values).sort(), p);
+}
+
+/** The same, for values already sorted ascending (several percentiles of one large sample). */
+export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 export const median = (values: readonly number[]) => percentile(values, 50);

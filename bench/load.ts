@@ -18,7 +18,8 @@ import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { io } from "socket.io-client";
 import { monotonicNow, ReplayClient, request, RequestRefused, type ReplaySocket } from "../client/replay-client";
 import type { Command } from "../domain/protocol";
-import { PROTOCOL_VERSION } from "../domain/protocol-version";
+import { PROTOCOL_VERSION, RATE_LIMIT } from "../domain/protocol-constants";
+import { percentile, percentileOfSorted } from "./lib";
 import * as clock from "../domain/replay/clock";
 
 // ---------------------------------------------------------------------------
@@ -162,19 +163,9 @@ async function waitFor(done: () => boolean, timeoutMs: number): Promise<boolean>
   return true;
 }
 
-function rank(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-/** Nearest-rank percentile, as bench/lib's. */
-function percentile(values: readonly number[], p: number): number {
-  return rank(Float64Array.from(values).sort(), p);
-}
-
 function stats(values: readonly number[]): { p50: number; p99: number; max: number } {
   const sorted = Float64Array.from(values).sort();
-  return { p50: rank(sorted, 50), p99: rank(sorted, 99), max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN };
+  return { p50: percentileOfSorted(sorted, 50), p99: percentileOfSorted(sorted, 99), max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN };
 }
 
 const minOf = (values: readonly number[]) => values.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
@@ -275,14 +266,19 @@ let presenter: ReplayClient | undefined;
 let presenterCode = "";
 let emission: EmissionRecorder | undefined;
 
-/** Mirrors the server's token bucket for the presenter (burst 40, 20/s) with a margin: burst 30, 15/s. */
+/** The presenter's share of the server's token bucket (RATE_LIMIT): a margin, so that its own pings and status never tip it over. */
+const PRESENTER_SHARE = 0.75;
+const PRESENTER_BURST = RATE_LIMIT.burst * PRESENTER_SHARE;
+const PRESENTER_PER_SECOND = RATE_LIMIT.perSecond * PRESENTER_SHARE;
+
+/** Mirrors the server's token bucket for the presenter, at PRESENTER_SHARE of its burst and rate. */
 const presenterBucket = {
-  tokens: 30,
+  tokens: PRESENTER_BURST,
   last: performance.now(),
   async take(): Promise<void> {
     for (let i = 0; i < 100; i++) {
       const now = performance.now();
-      this.tokens = Math.min(30, this.tokens + ((now - this.last) / 1000) * 15);
+      this.tokens = Math.min(PRESENTER_BURST, this.tokens + ((now - this.last) / 1000) * PRESENTER_PER_SECOND);
       this.last = now;
       if (this.tokens >= 1) {
         this.tokens -= 1;

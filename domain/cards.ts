@@ -1,9 +1,10 @@
 /**
  * Context cards: short, sourced explanations pinned beside a replayed feed.
  *
- * Pure code only (no I/O, no wall clock): the card file format, its validation,
- * the spoiler lock (a card is locked before the moment its source was
- * published) and the linking of cards to feed entries through aliases.
+ * The card file format and its validation (zod), pure code with no I/O. What
+ * a card does at run time (the spoiler lock, the linking of cards to feed
+ * entries through aliases) is in card-logic.ts, which the replay page loads
+ * without zod; it is re-exported at the end of this file.
  */
 import { DateTime } from "luxon";
 import { z } from "zod";

@@ -16,6 +16,7 @@ import { io } from "socket.io-client";
 import { ClockSync, ReplayClient, RequestRefused, type ReplaySocket } from "../client/replay-client";
 import { ErrorReason, joinCodeSchema, PROTOCOL_VERSION, type ProtocolEntry } from "../domain/protocol";
 import * as clock from "../domain/replay/clock";
+import { formatJoinCode } from "../domain/join-code";
 import { zoneLabel } from "../domain/time";
 
 const USAGE = `usage: npm run follow -- <code> [options]
@@ -258,7 +259,7 @@ class Follower {
 }
 
 function formatCode(code: string | null): string {
-  return code && code.length === 6 ? `${code.slice(0, 3)}-${code.slice(3)}` : (code ?? "(solo)");
+  return code === null ? "(solo)" : formatJoinCode(code);
 }
 
 // ---------------------------------------------------------------------------

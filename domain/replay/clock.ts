@@ -1,5 +1,5 @@
 /**
- * The replay clock, as pure functions over data (see docs/DESIGN "The replay clock is data").
+ * The replay clock, as pure functions over data: the clock is a record the server sends, not a timer anyone runs.
  *
  * A ClockState is a small record that the server broadcasts; the simulated time is a closed-form
  * function of that record, the feed's Timeline and the server's time. Nothing here reads the
