@@ -7,6 +7,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { ConfigError } from "../errors";
 import { PrismaClient } from "./generated/client";
 import { EmbeddedPostgres } from "./embedded-postgres";
+import { OutageTypedPool } from "./outage";
 import { runPrisma } from "./prisma-cli";
 
 export type Db = PrismaClient;
@@ -106,6 +107,7 @@ export function describeDbError(error: unknown): string {
 export function createPrismaClient(url: string): Db {
   // A database that stops answering (a frozen host, a dropped route) must not
   // hold a request forever: connecting gives up after 5 s, and the request is
-  // refused as unavailable.
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 }) });
+  // refused as unavailable. The pool types the failures that pg leaves without a code (server/db/outage.ts).
+  const pool = new OutageTypedPool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }
