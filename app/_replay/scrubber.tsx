@@ -167,11 +167,25 @@ export function Scrubber(props: ScrubberProps): JSX.Element {
   );
 }
 
-/** A tick per entry: 10,000 of them on a big feed, so they render only when one more is published. */
+/** Ticks are drawn in this many units across; the SVG stretches them to the track. */
+const TICK_UNITS = 10_000;
+
+/**
+ * A tick per entry, drawn as two SVG paths (published, and not yet) rather
+ * than an element each: 10,000 elements made every drag step's style and
+ * layout slow. Rebuilt only when one more entry is published.
+ */
 const Ticks = memo(function Ticks({ timeline, shownCount }: { timeline: ScrubberTimeline; shownCount: number }) {
-  return timeline.entryTimes.map((at, index) => (
-    <span key={index} className={index < shownCount ? `${styles.tick} ${styles.tickShown}` : styles.tick} style={{ left: `${fractionOfTime(timeline, at) * 100}%` }} />
-  ));
+  const [shown, later] = useMemo(() => {
+    const path = (times: number[]) => times.map((at) => `M${(fractionOfTime(timeline, at) * TICK_UNITS).toFixed(1)} 0V14`).join("");
+    return [path(timeline.entryTimes.slice(0, shownCount)), path(timeline.entryTimes.slice(shownCount))];
+  }, [timeline, shownCount]);
+  return (
+    <svg className={styles.ticks} viewBox={`0 0 ${TICK_UNITS} 14`} preserveAspectRatio="none" aria-hidden="true" focusable="false">
+      {later && <path className={styles.tickPath} d={later} />}
+      {shown && <path className={`${styles.tickPath} ${styles.tickShown}`} d={shown} />}
+    </svg>
+  );
 });
 
 const MomentMarks = memo(function MomentMarks({ timeline, keyMoments }: { timeline: ScrubberTimeline; keyMoments: KeyMoment[] }) {

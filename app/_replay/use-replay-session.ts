@@ -11,7 +11,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { io } from "socket.io-client";
 import { ReplayClient, RequestRefused, type ClientMode, type ReplaySocket, type SessionView } from "@/client/replay-client";
 import type { Command } from "@/domain/protocol";
-import { PROTOCOL_VERSION } from "@/domain/protocol-version";
+import { PROTOCOL_VERSION } from "@/domain/protocol-constants";
 import type { Presence, ReplayFeed, ReplayMode } from "./feed";
 import { joinSession, NoPresenterKey, startSolo } from "./session-start";
 import { SimClock } from "./sim-clock";

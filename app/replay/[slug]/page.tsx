@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import type { FeedDetail } from "@/domain/feed";
 import { toLiveBlogJson } from "@/domain/import/json-feed";
+import { FEED_SLUG_PATTERN } from "@/domain/protocol-constants";
 import { services } from "@/server/services";
 import { FeedHeader, toReplayFeed } from "../../feed-header";
 import { ReplayView } from "../../_replay/replay-view";
@@ -14,7 +15,7 @@ type Params = {
 };
 
 async function loadFeed(slug: string): Promise<FeedDetail> {
-  const feed = /^[a-z0-9-]{1,120}$/.test(slug) ? await services().feeds.get(slug) : undefined;
+  const feed = FEED_SLUG_PATTERN.test(slug) ? await services().feeds.get(slug) : undefined;
   if (!feed) notFound();
   return feed;
 }
