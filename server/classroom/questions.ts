@@ -24,21 +24,12 @@ import {
   type QuestionInput,
   type QuestionRound,
 } from "../../domain/classroom/questions";
+import { RefusalError } from "../replay/refusals";
 import type { QuestionPersistence } from "./question-store";
 
-/** A refusal the client should see: `{ ok: false, reason, message }`. */
-export class QuestionError extends Error {
-  override readonly name = "QuestionError";
-  constructor(
-    readonly reason: QuestionReason,
-    message: string,
-  ) {
-    super(message);
-  }
-
-  toRefusal(): { ok: false; reason: QuestionReason; message: string } {
-    return { ok: false, reason: this.reason, message: this.message };
-  }
+/** A question refused with one of the question reasons; answered like every other refusal. */
+export class QuestionError extends RefusalError<QuestionReason> {
+  override name = "QuestionError";
 }
 
 /**

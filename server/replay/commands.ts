@@ -2,7 +2,7 @@
  * What a presenter's command does to a session's state. Pure: the time of
  * effect is an argument, and the result is a new state or a refusal.
  */
-import { ErrorReason, type Command, type Refusal, type SessionSettings } from "../../domain/protocol";
+import { ErrorReason, refusal, type Command, type Refusal, type SessionSettings } from "../../domain/protocol";
 import * as clock from "../../domain/replay/clock";
 import { parseJumpTime } from "../../domain/replay/jump";
 import { pausePoints as pausePointRule } from "../../domain/replay/pause-points";
@@ -12,10 +12,6 @@ import type { StoredSession } from "./session-store";
 /** Simulated instants where playback stops by itself, from the session's settings (domain/replay/pause-points.ts). */
 export function pausePoints(settings: SessionSettings, feed: FeedTimeline): number[] {
   return pausePointRule(settings, feed.timeline, feed.entryKeys)!;
-}
-
-function refuse(reason: ErrorReason, message: string): Refusal {
-  return { ok: false, reason, message };
 }
 
 /** Bumps the revision for changes that leave the clock's anchor alone (pins, reveals). */
@@ -30,7 +26,7 @@ export function applyCommand(state: StoredSession, feed: FeedTimeline, command: 
   switch (command.type) {
     case "jump": {
       const parsed = parseJumpTime(command.input, feed);
-      if (!parsed.ok) return refuse(ErrorReason.badTime, parsed.reason);
+      if (!parsed.ok) return refusal(ErrorReason.badTime, parsed.reason);
       return { ...state, clock: clock.seek(state.clock, t, at, parsed.ms, opts) };
     }
     case "pauseOn": {
@@ -47,12 +43,12 @@ export function applyCommand(state: StoredSession, feed: FeedTimeline, command: 
       return { ...next, clock: reanchored };
     }
     case "pin": {
-      if (!feed.cardIds.has(command.card)) return refuse(ErrorReason.unknownCard, `No card "${command.card}" in this feed`);
+      if (!feed.cardIds.has(command.card)) return refusal(ErrorReason.unknownCard, `No card "${command.card}" in this feed`);
       const others = state.pinnedCards.filter((card) => card !== command.card);
       return { ...state, pinnedCards: command.pinned ? [...others, command.card] : others, clock: touched(state) };
     }
     case "reveal": {
-      if (!feed.cardIds.has(command.card)) return refuse(ErrorReason.unknownCard, `No card "${command.card}" in this feed`);
+      if (!feed.cardIds.has(command.card)) return refusal(ErrorReason.unknownCard, `No card "${command.card}" in this feed`);
       const others = state.revealedCards.filter((card) => card !== command.card);
       return { ...state, revealedCards: command.revealed ? [...others, command.card] : others, clock: touched(state) };
     }

@@ -14,8 +14,10 @@ import { SessionDirectory } from "./session-directory";
 import { ClassQuestions } from "../classroom/questions";
 import { QuestionStore } from "../classroom/question-store";
 import { SessionManager } from "./session-manager";
-import { attachReplay, forFollowers, presenterRoom, sessionRoom, type AddressLimits, type ReplayServer, type StoredSessionJson } from "./socket-server";
-import { SessionStore, type StoredSession } from "./session-store";
+import { attachReplay, socketRooms, type AddressLimits, type ReplayServer, type SessionChangeJson } from "./socket-server";
+import { localBroadcast } from "./socket/broadcast";
+import { sessionRoom } from "./socket/transport";
+import { SessionStore } from "./session-store";
 
 /** Server time: epoch milliseconds with sub-millisecond precision, never stepping back within a process. */
 export const serverNow = (): number => performance.timeOrigin + performance.now();
@@ -49,23 +51,10 @@ export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepo
     store: new SessionStore(options.db),
     timelines: new FeedTimelines(options.feeds, (slug) => options.feeds.idOf(slug)),
     now: serverNow,
-    broadcast: {
-      // Presenters see their upcoming pause points; followers must not (they would spoil "What happens next?").
-      state: (session, snapshot) => {
-        io.local.to(presenterRoom(session.id)).emit("session:state", snapshot);
-        io.local.to(sessionRoom(session.id)).except(presenterRoom(session.id)).emit("session:state", forFollowers(snapshot));
-      },
-      entries: (session, { from, to, entries }) =>
-        io.local
-          .to(sessionRoom(session.id))
-          .emit("session:entries", { sessionId: session.id, revision: session.state.clock.revision, from, to, entries }),
-    },
-    publish: (state) => io.serverSideEmit("relive:session", { ...state, expiresAt: state.expiresAt.toISOString() }),
+    broadcast: localBroadcast(socketRooms(io)),
+    publish: (change) => io.serverSideEmit("relive:session", { ...change, expiresAt: change.expiresAt.toISOString() }),
   });
-  io.on("relive:session", (state: StoredSessionJson) => {
-    const restored: StoredSession = { ...state, expiresAt: new Date(state.expiresAt) };
-    manager.onRemoteChange(restored);
-  });
+  io.on("relive:session", (change: SessionChangeJson) => manager.onRemoteChange({ ...change, expiresAt: new Date(change.expiresAt) }));
   const guard = new JoinGuard(serverNow);
   const questions = new ClassQuestions(new QuestionStore(options.db), serverNow);
   attachReplay(io, manager, guard, serverNow, options.limits, questions);

@@ -17,8 +17,13 @@ export interface LocalBroadcast {
   state(session: LiveSession, snapshot: Snapshot): void;
   /** Entries fell due: entries[from..to). */
   entries(session: LiveSession, payload: { from: number; to: number; entries: ProtocolEntry[] }): void;
-  /** A playing clock reached its stop (pause point or end). */
-  stopReached(session: LiveSession): void;
+}
+
+export interface LiveSessionOptions {
+  now: () => number;
+  broadcast: LocalBroadcast;
+  /** A playing clock reached its stop (pause point or end): the owner pauses it there, through the store. */
+  onStopReached: (session: LiveSession) => void;
 }
 
 export class LiveSession {
@@ -31,14 +36,17 @@ export class LiveSession {
   /** One queue per session: commands never interleave (write, then broadcast). */
   private queue: Promise<unknown> = Promise.resolve();
   lastUsed: number;
+  private readonly now: () => number;
+  private readonly broadcast: LocalBroadcast;
+  private readonly onStopReached: (session: LiveSession) => void;
 
   constructor(
     public state: StoredSession,
     readonly feed: FeedTimeline,
-    private readonly now: () => number,
-    private readonly broadcast: LocalBroadcast,
+    options: LiveSessionOptions,
   ) {
-    this.lastUsed = now();
+    ({ now: this.now, broadcast: this.broadcast, onStopReached: this.onStopReached } = options);
+    this.lastUsed = this.now();
     this.emitted = this.dueCursor(this.now());
     this.schedule();
   }
@@ -129,7 +137,7 @@ export class LiveSession {
     }
     const current = this.state.clock;
     if (current.playing && now >= current.serverTimeAtAnchor && clock.reachedStop(current, this.feed.timeline, now)) {
-      this.broadcast.stopReached(this);
+      this.onStopReached(this);
       return; // the stop transition adopts a new state, which reschedules
     }
     this.schedule();

@@ -6,7 +6,8 @@
  */
 import { ErrorReason, joinCodeSchema } from "../../domain/protocol";
 import type { JoinGuard } from "./join-guard";
-import { RefusalError, type SessionManager } from "./session-manager";
+import { RefusalError } from "./refusals";
+import type { SessionManager } from "./session-manager";
 
 export type SessionLookup =
   | { status: "found"; code: string; feedSlug: string; expiresAt: string }

@@ -3,31 +3,28 @@
  * applies commands through each session's queue (write, then broadcast),
  * and keeps other processes in step through socket.io's server-side events.
  */
-import { ErrorReason, type Command, type Refusal, type SessionSettings, type SessionStart, type Snapshot } from "../../domain/protocol";
+import { ErrorReason, type Command, type SessionSettings, type SessionStart, type Snapshot } from "../../domain/protocol";
 import * as clock from "../../domain/replay/clock";
 import type { FeedTimeline, FeedTimelines } from "./feed-timeline";
 import { applyCommand, pausePoints } from "./commands";
 import { LiveSession, type LocalBroadcast } from "./live-session";
+import { RefusalError } from "./refusals";
 import { newSecret, SESSION_TTL_MS, type SessionKind, type SessionPersistence, type StoredSession } from "./session-store";
 
-/** Raised inside handlers for a refusal the client should see. */
-export class RefusalError extends Error {
-  constructor(readonly refusal: Refusal) {
-    super(refusal.message);
-  }
-}
-
-export function refusal(reason: ErrorReason, message: string): RefusalError {
-  return new RefusalError({ ok: false, reason, message });
-}
+/**
+ * A session's state as other processes hear of it: everything but the hash of
+ * the presenter's secret, which each process loads from the database itself
+ * and which need not travel (it checks presenters and keys student ids).
+ */
+export type SessionChange = Omit<StoredSession, "secretHash">;
 
 export interface SessionManagerOptions {
   store: SessionPersistence;
   timelines: Pick<FeedTimelines, "get">;
   now: () => number;
-  broadcast: Omit<LocalBroadcast, "stopReached">;
+  broadcast: LocalBroadcast;
   /** Tells other server processes that a session changed. */
-  publish: (state: StoredSession) => void;
+  publish: (change: SessionChange) => void;
   /**
    * How far ahead a shared session's changes take effect, so that every
    * follower has the new state before it applies and all flip together.
@@ -46,12 +43,10 @@ const STOP_RETRY_MS = 1000;
 export class SessionManager {
   private readonly live = new Map<string, LiveSession>();
   private readonly loading = new Map<string, Promise<LiveSession | undefined>>();
-  private readonly broadcast: LocalBroadcast;
   private readonly leadMs: number;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.leadMs = options.leadMs ?? LEAD_MS;
-    this.broadcast = { ...options.broadcast, stopReached: (session) => void this.stop(session) };
   }
 
   get loadedCount(): number {
@@ -66,7 +61,7 @@ export class SessionManager {
   /** A new session, paused at the pre-roll unless `start` says otherwise (docs/PROTOCOL.md, "A new session"). */
   async create(feedSlug: string, kind: SessionKind, start: SessionStart = {}): Promise<{ session: LiveSession; secret: string }> {
     const feed = await this.options.timelines.get(feedSlug);
-    if (!feed) throw refusal(ErrorReason.unknownFeed, `No feed called "${feedSlug}"`);
+    if (!feed) throw new RefusalError(ErrorReason.unknownFeed, `No feed called "${feedSlug}"`);
     const secret = newSecret();
     const now = this.options.now();
     const settings: SessionSettings = { pauseOn: start.pauseOn ?? "off", markedEntryKeys: start.markedEntryKeys ?? [], blanked: false };
@@ -110,7 +105,7 @@ export class SessionManager {
 
   private fresh(session: LiveSession): LiveSession {
     if (session.state.expiresAt.getTime() < this.options.now()) {
-      throw refusal(ErrorReason.sessionExpired, "This session has expired. Ask the presenter to start a new one.");
+      throw new RefusalError(ErrorReason.sessionExpired, "This session has expired. Ask the presenter to start a new one.");
     }
     session.lastUsed = this.options.now();
     return session;
@@ -131,7 +126,11 @@ export class SessionManager {
   }
 
   private adoptLoaded(stored: StoredSession, feed: FeedTimeline): LiveSession {
-    const session = new LiveSession(stored, feed, this.options.now, this.broadcast);
+    const session = new LiveSession(stored, feed, {
+      now: this.options.now,
+      broadcast: this.options.broadcast,
+      onStopReached: (reached) => void this.stop(reached),
+    });
     this.live.set(stored.id, session);
     return session;
   }
@@ -155,17 +154,17 @@ export class SessionManager {
       for (let attempt = 0; attempt < 5; attempt++) {
         const now = this.options.now();
         const next = applyCommand(session.state, session.feed, command, this.effectiveAt(session, now));
-        if ("ok" in next) throw new RefusalError(next);
+        if ("ok" in next) throw new RefusalError(next.reason, next.message);
         const expiresAt = new Date(now + SESSION_TTL_MS[next.kind]);
         const saved = { ...next, expiresAt };
         if (await this.options.store.save(saved, session.state.clock.revision, new Date(now))) {
           session.adopt(saved);
-          this.options.publish(saved);
+          this.options.publish(withoutSecret(saved));
           return saved.clock;
         }
         await this.reload(session);
       }
-      throw refusal(ErrorReason.conflict, "The session kept changing under this command; try again");
+      throw new RefusalError(ErrorReason.conflict, "The session kept changing under this command; try again");
     });
   }
 
@@ -196,7 +195,7 @@ export class SessionManager {
         const stopped = { ...current, clock: clock.stopTransition(current.clock, session.feed.timeline) };
         if (await this.options.store.save(stopped, current.clock.revision, new Date(this.options.now()))) {
           session.adopt(stopped);
-          this.options.publish(stopped);
+          this.options.publish(withoutSecret(stopped));
         } else {
           await this.reload(session); // another process stopped it first
         }
@@ -209,16 +208,16 @@ export class SessionManager {
 
   private async reload(session: LiveSession): Promise<void> {
     const stored = await this.options.store.findById(session.id);
-    if (!stored) throw refusal(ErrorReason.unknownSession, "This session no longer exists");
+    if (!stored) throw new RefusalError(ErrorReason.unknownSession, "This session no longer exists");
     if (stored.clock.revision !== session.state.clock.revision) session.adopt(stored);
   }
 
-  /** Another process changed a session; if it is loaded here, follow. */
-  onRemoteChange(state: StoredSession): void {
-    const session = this.live.get(state.id);
+  /** Another process changed a session; if it is loaded here, follow (keeping the secret's hash loaded here). */
+  onRemoteChange(change: SessionChange): void {
+    const session = this.live.get(change.id);
     if (!session) return;
     void session.enqueue(async () => {
-      if (state.clock.revision > session.state.clock.revision) session.adopt(state);
+      if (change.clock.revision > session.state.clock.revision) session.adopt({ ...change, secretHash: session.state.secretHash });
     });
   }
 
@@ -237,4 +236,8 @@ export class SessionManager {
     for (const session of this.live.values()) session.close();
     this.live.clear();
   }
+}
+
+function withoutSecret({ secretHash: _secretHash, ...change }: StoredSession): SessionChange {
+  return change;
 }

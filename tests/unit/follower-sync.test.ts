@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { JoinGuard } from "@/server/replay/join-guard";
-import { summarize, type FollowerMeasure } from "@/server/replay/socket-server";
+import { summarize } from "@/server/replay/socket/presence";
+import type { FollowerMeasure } from "@/server/replay/socket/transport";
 
 describe("JoinGuard: join-code guessing", () => {
   const limit = { burst: 3, refillMs: 1000 };

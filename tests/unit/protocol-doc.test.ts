@@ -15,7 +15,8 @@ import { MemorySessionStore } from "../support/memory-session-store";
 import { GUESS_LIMIT } from "../../server/replay/join-guard";
 import { ADDRESS_CAPS } from "../../server/http/security";
 import { clockStateSchema } from "../../domain/replay/clock-schema";
-import { PROBE_INTERVAL_MS, RATE_LIMIT } from "../../server/replay/socket-server";
+import { RATE_LIMIT } from "../../domain/protocol-constants";
+import { PROBE_INTERVAL_MS } from "../../server/replay/socket/presence";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const doc = fs.readFileSync(path.join(root, "docs/PROTOCOL.md"), "utf8");

@@ -17,7 +17,7 @@ import {
   readBodyWithin,
 } from "../../server/http/security";
 import { JoinGuard } from "../../server/replay/join-guard";
-import { forFollowers } from "../../server/replay/socket-server";
+import { forFollowers } from "../../server/replay/socket/broadcast";
 
 describe("originAllowed", () => {
   const allowlist = ["https://class.example.org"];

@@ -1,0 +1,69 @@
+/**
+ * The replay server without its transport: every handler, presence and
+ * probes, wired to a Rooms. A transport calls `connect` for each new peer,
+ * then hands it every message and finally its disconnection.
+ */
+import { PROTOCOL_VERSION } from "../../../domain/protocol";
+import { APP_VERSION } from "../../../domain/version";
+import type { ClassQuestions } from "../../classroom/questions";
+import type { JoinGuard } from "../join-guard";
+import { questionHandlers } from "../question-handlers";
+import type { SessionManager } from "../session-manager";
+import { dispatch, type Handlers } from "./dispatch";
+import { PresenceCounter, PROBE_INTERVAL_MS } from "./presence";
+import { TokenBucket } from "./rate-limit";
+import { joinedSession, sessionHandlers } from "./session-handlers";
+import type { Peer, Rooms } from "./transport";
+
+export interface ReplayConnectionsOptions {
+  manager: SessionManager;
+  guard: JoinGuard;
+  questions: ClassQuestions;
+  rooms: Rooms;
+  now: () => number;
+  /** New sessions per address per minute; 0 turns the cap off. */
+  sessionCreatesPerMinute: number;
+}
+
+export interface PeerConnection {
+  /** A message from the peer: its event name and arguments, the acknowledgement callback last. */
+  receive(event: string, args: unknown[]): void;
+  disconnected(): void;
+}
+
+export interface ReplayConnections {
+  connect(peer: Peer): PeerConnection;
+  /** Stops probing and pending presence counts. */
+  close(): void;
+}
+
+export function replayConnections(options: ReplayConnectionsOptions): ReplayConnections {
+  const { manager, now, rooms } = options;
+  const presence = new PresenceCounter(rooms, (sessionId) => manager.loadedRevision(sessionId));
+  const handlers: Handlers = {
+    ...sessionHandlers({ manager, guard: options.guard, now, presence, sessionCreatesPerMinute: options.sessionCreatesPerMinute }),
+    ...questionHandlers({ rooms, questions: options.questions, now, joined: joinedSession(manager) }),
+  };
+  const probing = setInterval(() => presence.probeWatchedSessions(now), PROBE_INTERVAL_MS);
+  probing.unref?.();
+
+  return {
+    connect(peer) {
+      peer.data.roles = {};
+      peer.data.sync = {};
+      peer.data.devices = {};
+      const bucket = new TokenBucket(now);
+      peer.emit("server:hello", { protocol: PROTOCOL_VERSION, version: APP_VERSION, serverTime: now() });
+      return {
+        receive: (event, args) => dispatch(handlers, peer, bucket, event, args),
+        disconnected: () => {
+          for (const sessionId of Object.keys(peer.data.roles)) presence.changed(sessionId);
+        },
+      };
+    },
+    close() {
+      clearInterval(probing);
+      presence.close();
+    },
+  };
+}

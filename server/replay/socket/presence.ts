@@ -1,0 +1,141 @@
+/**
+ * Who is in a session and how well its followers keep up, for its presenters.
+ *
+ * Counted across all server processes (Rooms.fetch), debounced: a class
+ * joining at once is one update. Followers of sessions with a presenter
+ * watching are probed every PROBE_INTERVAL_MS: the server sends its time, the
+ * follower answers with its estimate of the server's time, and the difference
+ * (less half the round trip) is its skew.
+ */
+import { probeAnswerSchema, SYNC_TOLERANCE_MS, type FollowerSync } from "../../../domain/protocol";
+import { sessionRoom, type FollowerMeasure, type Peer, type Rooms } from "./transport";
+
+/** How often the followers of a session with a presenter connected are measured. */
+export const PROBE_INTERVAL_MS = 5_000;
+const PROBE_TIMEOUT_MS = 2_000;
+/** How long a count waits for the other processes to answer. */
+const FETCH_TIMEOUT_MS = 1_000;
+/** A failed count is retried this often, this many times in a row (past a dead process's heartbeat timeout). */
+const PRESENCE_RETRY_MS = 1_000;
+const PRESENCE_RETRIES = 30;
+
+export class PresenceCounter {
+  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Sessions whose last count here found a presenter. */
+  private readonly watched = new Set<string>();
+  private readonly lastSent = new Map<string, string>();
+  /** Counts that failed in a row, per session. */
+  private readonly failures = new Map<string, number>();
+
+  constructor(
+    private readonly rooms: Rooms,
+    private readonly revisionOf: (sessionId: string) => number | undefined,
+  ) {}
+
+  changed(sessionId: string, delayMs = 250): void {
+    if (this.pending.has(sessionId)) return;
+    const timer = setTimeout(() => {
+      this.pending.delete(sessionId);
+      void this.send(sessionId, true);
+    }, delayMs);
+    timer.unref?.();
+    this.pending.set(sessionId, timer);
+  }
+
+  probeWatchedSessions(now: () => number): void {
+    for (const sessionId of this.watched) {
+      const probes: Array<Promise<void>> = [];
+      for (const peer of this.rooms.local(sessionRoom(sessionId))) {
+        if (peer.data.roles[sessionId] === "follower") probes.push(probe(peer, sessionId, now));
+      }
+      void Promise.all(probes).then(() => this.send(sessionId, false));
+    }
+  }
+
+  close(): void {
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    this.pending.clear();
+  }
+
+  private async send(sessionId: string, always: boolean): Promise<void> {
+    try {
+      const peers = await this.rooms.fetch(sessionRoom(sessionId), FETCH_TIMEOUT_MS);
+      this.failures.delete(sessionId);
+      const presenterIds: string[] = [];
+      const measures: FollowerMeasure[] = [];
+      for (const peer of peers) {
+        if (peer.data.roles?.[sessionId] === "presenter") presenterIds.push(peer.id);
+        else measures.push(peer.data.sync?.[sessionId] ?? { detached: false, skewMs: null, revision: null, silent: false });
+      }
+      if (presenterIds.length > 0) this.watched.add(sessionId);
+      else {
+        this.watched.delete(sessionId);
+        this.lastSent.delete(sessionId);
+      }
+      const payload = { sessionId, followers: measures.length, presenters: presenterIds.length, sync: summarize(measures, this.revisionOf(sessionId)) };
+      const key = JSON.stringify(payload);
+      if (presenterIds.length === 0 || (!always && this.lastSent.get(sessionId) === key)) return;
+      this.lastSent.set(sessionId, key);
+      this.rooms.emit({ rooms: presenterIds }, "session:presence", payload);
+    } catch {
+      // Another process did not answer in time (one that died is counted
+      // until its heartbeats are missed): count again shortly, or the console
+      // would wait for the next join or leave.
+      const failures = (this.failures.get(sessionId) ?? 0) + 1;
+      if (failures > PRESENCE_RETRIES) return void this.failures.delete(sessionId);
+      this.failures.set(sessionId, failures);
+      this.changed(sessionId, PRESENCE_RETRY_MS);
+    }
+  }
+}
+
+/** Measures one follower's clock against ours (see PresenceCounter). */
+function probe(peer: Peer, sessionId: string, now: () => number): Promise<void> {
+  const sent = now();
+  return peer.ask("session:probe", { sessionId, serverTime: sent }, PROBE_TIMEOUT_MS).then(
+    (raw: unknown) => {
+      const measure = peer.data.sync[sessionId];
+      const answer = probeAnswerSchema.safeParse(raw);
+      if (!measure) return;
+      if (!answer.success) {
+        measure.silent = true;
+        return;
+      }
+      const received = now();
+      Object.assign(measure, {
+        detached: answer.data.detached,
+        skewMs: answer.data.serverNow - (sent + received) / 2,
+        revision: answer.data.revision,
+        silent: false,
+      });
+    },
+    () => {
+      const measure = peer.data.sync[sessionId];
+      if (measure) measure.silent = true;
+    },
+  );
+}
+
+/** Counts followers in sync, detached and lagging; skews rounded to 0.1 ms. */
+export function summarize(measures: FollowerMeasure[], revision: number | undefined): FollowerSync {
+  let inSync = 0;
+  let detached = 0;
+  let lagging = 0;
+  const skews: number[] = [];
+  for (const measure of measures) {
+    if (measure.skewMs !== null) skews.push(Math.abs(measure.skewMs));
+    if (measure.detached) detached++;
+    else if (
+      measure.silent ||
+      (measure.skewMs !== null && Math.abs(measure.skewMs) > SYNC_TOLERANCE_MS) ||
+      (measure.revision !== null && revision !== undefined && measure.revision < revision)
+    )
+      lagging++;
+    else inSync++;
+  }
+  skews.sort((a, b) => a - b);
+  const round = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms * 10) / 10);
+  const middle = skews.length / 2;
+  const median = skews.length === 0 ? undefined : skews.length % 2 ? skews[Math.floor(middle)] : (skews[middle - 1]! + skews[middle]!) / 2;
+  return { inSync, detached, lagging, maxSkewMs: round(skews.at(-1)), medianSkewMs: round(median) };
+}
