@@ -1,0 +1,355 @@
+/**
+ * The room logic, fast and deterministic: the real SessionManager, handlers,
+ * dispatch and ReplayClient, over in-memory stores and an in-memory socket
+ * pair that the test flushes by hand (tests/support/test-socket-pair.ts),
+ * with fake time. The PostgreSQL and Chromium tests still cover the same
+ * flows end to end; these pin down orders and races exactly.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ReplayClient, RequestRefused } from "@/client/replay-client";
+import type { ProtocolEntry, ServerPayload, Snapshot } from "@/domain/protocol";
+import * as clock from "@/domain/replay/clock";
+import { ClassQuestions } from "@/server/classroom/questions";
+import type { FeedTimeline } from "@/server/replay/feed-timeline";
+import { JoinGuard } from "@/server/replay/join-guard";
+import { LEAD_MS, SessionManager } from "@/server/replay/session-manager";
+import { localBroadcast } from "@/server/replay/socket/broadcast";
+import { replayConnections, type ReplayConnections } from "@/server/replay/socket/connections";
+import { MemoryQuestionStore } from "../support/memory-question-store";
+import { MemorySessionStore } from "../support/memory-session-store";
+import { TestHub, type TestSocketPair } from "../support/test-socket-pair";
+
+const MIN = 60_000;
+const FIRST = Date.UTC(2018, 6, 16, 9, 0);
+
+function makeFeed(): FeedTimeline {
+  // An entry every 7 minutes for 6 hours.
+  const entries: ProtocolEntry[] = Array.from({ length: 52 }, (_, i) => ({
+    id: `e${i}`,
+    key: `k${i}`,
+    publishedAt: new Date(FIRST + i * 7 * MIN).toISOString(),
+    kind: "text",
+    title: `Entry ${i}`,
+    body: "",
+    photoCaption: null,
+    photoCredit: null,
+    videoTitle: null,
+  }));
+  const entryTimes = entries.map((entry) => Date.parse(entry.publishedAt));
+  return {
+    id: "feed-1",
+    slug: "room-logic",
+    eventDate: "2018-07-16",
+    publishedZone: "GMT",
+    eventZone: "Europe/Helsinki",
+    timeline: { start: entryTimes[0]!, end: entryTimes.at(-1)!, entryTimes },
+    entries,
+    entryKeys: entries.map((entry) => entry.key),
+    cardIds: new Set(["card-a"]),
+    defaultPins: [],
+  };
+}
+
+interface Room {
+  hub: TestHub;
+  manager: SessionManager;
+  sessions: MemorySessionStore;
+  feed: FeedTimeline;
+  /** A connected client on its own pair. */
+  client(address?: string): { pair: TestSocketPair; client: ReplayClient };
+}
+
+let open: Array<{ close(): void }> = [];
+
+function room(): Room {
+  const feed = makeFeed();
+  const hub = new TestHub();
+  const now = () => Date.now();
+  const sessions = new MemorySessionStore(() => feed.slug);
+  const manager = new SessionManager({
+    store: sessions,
+    timelines: { get: async (slug) => (slug === feed.slug ? feed : undefined) },
+    now,
+    broadcast: localBroadcast(hub.rooms),
+    publish: () => undefined,
+  });
+  const connections: ReplayConnections = replayConnections({
+    manager,
+    guard: new JoinGuard(now),
+    questions: new ClassQuestions(new MemoryQuestionStore(), now),
+    rooms: hub.rooms,
+    now,
+    sessionCreatesPerMinute: 0,
+  });
+  hub.attach(connections);
+  open.push(manager, connections);
+  return {
+    hub,
+    manager,
+    sessions,
+    feed,
+    client(address) {
+      const pair = hub.connect(address);
+      const client = new ReplayClient(pair.clientSocket, now);
+      open.push(client);
+      return { pair, client };
+    },
+  };
+}
+
+/** A shared session with a presenter and `followers` followers, all joined. */
+async function classOf(followers: number) {
+  const r = room();
+  const presenter = r.client();
+  const created = await r.hub.until(presenter.client.create(r.feed.slug, "shared"));
+  const class_ = [];
+  for (let i = 0; i < followers; i++) {
+    const follower = r.client(`198.51.100.${i + 1}`);
+    await r.hub.until(follower.client.join({ code: created.code! }));
+    class_.push(follower);
+  }
+  return { ...r, presenter, followers: class_, created };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: 1_800_000_000_000, toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
+});
+
+afterEach(() => {
+  for (const thing of open.splice(0).reverse()) thing.close();
+  vi.useRealTimers();
+});
+
+describe("room logic over an in-memory socket pair", () => {
+  it("nothing moves until the test flushes", async () => {
+    const r = room();
+    const { pair, client } = r.client();
+    const creating = client.create(r.feed.slug, "solo");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(pair.received.map((m) => m.event)).toEqual([]); // not even the hello
+    await r.hub.until(creating);
+    expect(pair.received[0]!.event).toBe("server:hello");
+  });
+
+  it("create, join by code, control: every client holds the presenter's clock", async () => {
+    const { hub, presenter, followers, created } = await classOf(2);
+    expect(created.code).toMatch(/^[A-Z2-9]{6}$/);
+    expect(presenter.client.mode?.kind).toBe("presenting");
+    for (const { client } of followers) expect(client.mode).toEqual({ kind: "following" });
+
+    const to = FIRST + 2 * 60 * MIN;
+    const next = await hub.until(presenter.client.control({ type: "seek", to }));
+    await hub.flush();
+    // The change takes effect LEAD_MS ahead, so that every follower has it first.
+    expect(next.serverTimeAtAnchor).toBe(Date.now() + LEAD_MS);
+    for (const { client } of [presenter, ...followers]) {
+      expect(client.view!.clock).toEqual(next);
+      expect(client.simTime()).not.toBe(to);
+    }
+    vi.advanceTimersByTime(LEAD_MS);
+    for (const { client } of [presenter, ...followers]) expect(client.simTime()).toBe(to);
+  });
+
+  it("a follower's control moves only its own clock; the server refuses control from a follower", async () => {
+    const { hub, presenter, followers } = await classOf(1);
+    const [follower] = followers;
+    await hub.until(follower!.client.control({ type: "seek", to: FIRST }));
+    expect(follower!.client.mode?.kind).toBe("detached");
+    expect(presenter.client.view!.clock.revision).toBe(0);
+    const refused = await hub.until(follower!.client.socket.timeout(1000).emitWithAck("session:control", { sessionId: presenter.client.view!.sessionId, command: { type: "play" } }));
+    expect(refused).toMatchObject({ ok: false, reason: "not_presenter" });
+  });
+
+  it("followers never receive the presenter's pause points (markedEntryKeys)", async () => {
+    const { hub, presenter, followers } = await classOf(2);
+    await hub.until(presenter.client.control({ type: "pauseOn", mode: "marked", markedEntryKeys: ["k3", "k9"] }));
+    await hub.until(presenter.client.control({ type: "play" }));
+    await hub.flush();
+    expect(presenter.client.view!.settings.markedEntryKeys).toEqual(["k3", "k9"]);
+    for (const { pair, client } of followers) {
+      expect(client.view!.settings).toMatchObject({ pauseOn: "marked", markedEntryKeys: [] });
+      const states = pair.received.filter((m) => m.event === "session:state").map((m) => m.payload as Snapshot);
+      expect(states.length).toBeGreaterThan(0);
+      for (const state of states) expect(state.settings.markedEntryKeys).toEqual([]);
+      // The stop itself is public: the clock's stopAt.
+      expect(client.view!.clock.stopAt).toBe(presenter.client.view!.clock.stopAt);
+    }
+    // A follower joining now, and one asking to sync, get none either.
+    const { sessionId } = presenter.client.view!;
+    const late = await hub.until(followers[0]!.client.socket.timeout(1000).emitWithAck("session:sync", { sessionId, have: { revision: 0, cursor: 0 } }));
+    expect((late as { snapshot: Snapshot }).snapshot.settings.markedEntryKeys).toEqual([]);
+  });
+
+  it("entries arrive as they fall due, in order, once each", async () => {
+    const { hub, presenter, followers, feed } = await classOf(1);
+    await hub.until(presenter.client.control({ type: "rate", rate: 600 }));
+    await hub.until(presenter.client.control({ type: "play" }));
+    // 7 simulated minutes between entries at 600×: 700 ms of wall time each.
+    for (let i = 0; i < 10; i++) {
+      vi.advanceTimersByTime(700);
+      await hub.flush();
+    }
+    const shown = clock.entriesShownAt(feed.timeline, presenter.client.liveSimTime()!);
+    expect(shown).toBeGreaterThan(5);
+    for (const { client } of [presenter, ...followers]) {
+      expect(client.view!.entries.map((entry) => entry.key)).toEqual(feed.entryKeys.slice(0, client.view!.entries.length));
+      expect(client.view!.entries.length).toBeGreaterThanOrEqual(shown);
+    }
+  });
+
+  it("a gap in the entries makes the client ask for session:sync, and it catches up", async () => {
+    const { hub, presenter, followers, feed } = await classOf(1);
+    const [follower] = followers;
+    await hub.until(presenter.client.control({ type: "rate", rate: 600 }));
+    await hub.until(presenter.client.control({ type: "play" }));
+    vi.advanceTimersByTime(700 * 3);
+    await hub.flush();
+    const held = follower!.client.view!.entries.length;
+    // The next entries message to the follower is lost on the way.
+    vi.advanceTimersByTime(700);
+    expect(follower!.pair.dropServerSent().map((m) => m.event)).toContain("session:entries");
+    vi.advanceTimersByTime(700);
+    await hub.flush();
+    const events = follower!.pair.received.map((m) => m.event);
+    expect(events.lastIndexOf("session:entries")).toBeGreaterThan(-1);
+    // It noticed the gap and synced: it holds every entry due, with none missing.
+    expect(follower!.client.view!.entries.length).toBeGreaterThan(held + 1);
+    expect(follower!.client.view!.entries.map((entry) => entry.key)).toEqual(feed.entryKeys.slice(0, follower!.client.view!.entries.length));
+    expect(follower!.client.view!.entries.length).toBe(presenter.client.view!.entries.length);
+  });
+
+  it("a reconnect: the client rejoins with what it holds (`have`) and gets only what it missed", async () => {
+    const { hub, presenter, followers, feed } = await classOf(1);
+    const [follower] = followers;
+    await hub.until(presenter.client.control({ type: "rate", rate: 600 }));
+    await hub.until(presenter.client.control({ type: "play" }));
+    vi.advanceTimersByTime(700 * 3);
+    await hub.flush();
+    const held = follower!.client.view!.entries.length;
+
+    follower!.pair.disconnect();
+    vi.advanceTimersByTime(700 * 4); // entries fall due while it is away
+    await hub.flush();
+    const revision = follower!.client.view!.clock.revision;
+    follower!.pair.reconnect();
+    await hub.flush();
+    const joins = follower!.pair.sent.filter((m) => m.event === "session:join").map((m) => m.payload);
+    expect(joins.at(-1)).toEqual({ sessionId: presenter.client.view!.sessionId, have: { revision, cursor: held } });
+    // The answer holds only what it missed: entries[held..].
+    const acks = follower!.pair.received.filter((m) => m.event === "ack").map((m) => m.payload as { role?: string; snapshot: Snapshot });
+    const rejoined = acks.filter((ack) => ack.role === "follower").at(-1)!;
+    expect(rejoined.snapshot.base).toBe(held);
+    expect(follower!.client.view!.entries.map((entry) => entry.key)).toEqual(feed.entryKeys.slice(0, presenter.client.view!.entries.length));
+    // It is in the session's rooms again: the next change reaches it.
+    await hub.until(presenter.client.control({ type: "pause" }));
+    await hub.flush();
+    expect(follower!.client.view!.clock).toEqual(presenter.client.view!.clock);
+  });
+
+  it("the new state reaches every client before the presenter's acknowledgement (docs/PROTOCOL.md, Order)", async () => {
+    const { hub, presenter } = await classOf(1);
+    const before = presenter.pair.received.length;
+    const answered = presenter.client.control({ type: "play" });
+    await hub.until(answered);
+    const after = presenter.pair.received.slice(before).map((m) => m.event);
+    expect(after).toEqual(["session:state", "ack"]);
+    expect(presenter.client.view!.clock).toEqual(await answered);
+  });
+
+  it("two presenters commanding 5 ms apart: one order everywhere, both take effect together", async () => {
+    const { hub, presenter, followers, created } = await classOf(2);
+    const second = hub.connect("192.0.2.9");
+    const console2 = new ReplayClient(second.clientSocket, () => Date.now());
+    open.push(console2);
+    await hub.until(console2.join({ sessionId: created.sessionId }, created.secret));
+    expect(console2.mode?.kind).toBe("presenting");
+
+    const first = presenter.client.control({ type: "seek", to: FIRST + 60 * MIN });
+    await presenter.pair.flush();
+    vi.advanceTimersByTime(5);
+    const other = console2.control({ type: "rate", rate: 60 });
+    await hub.until(Promise.all([first, other]));
+    await hub.flush();
+    const [a, b] = await Promise.all([first, other]);
+    expect(b.revision).toBe(a.revision + 1);
+    // The second joins the first's instant rather than taking effect 5 ms later.
+    expect(b.serverTimeAtAnchor).toBe(a.serverTimeAtAnchor);
+    for (const client of [presenter.client, console2, ...followers.map((f) => f.client)]) {
+      expect(client.view!.clock).toEqual(b);
+      // What each computes at any instant is the clock in force then.
+      expect(clock.effectiveState(client.view!.previousClock, client.view!.clock, a.serverTimeAtAnchor - 1).revision).toBe(a.revision - 1);
+    }
+  });
+
+  it("refusals cross the pair with their reason", async () => {
+    const r = room();
+    const { client } = r.client();
+    await expect(r.hub.until(client.join({ code: "ZZZZZZ" }))).rejects.toMatchObject({ refusal: { reason: "unknown_session" } });
+    await expect(r.hub.until(client.create("no-such-feed", "solo"))).rejects.toBeInstanceOf(RequestRefused);
+  });
+
+  it("the question flow: open, answer, close, reveal", async () => {
+    const { hub, presenter, followers } = await classOf(2);
+    const { sessionId } = presenter.client.view!;
+    const ask = <T>(pair: TestSocketPair, event: string, payload: unknown) =>
+      hub.until(pair.socket.timeout(1000).emitWithAck(event, payload)) as Promise<T>;
+    type Ack = { ok: boolean; question: { question: { id: string } } };
+
+    const opened = await ask<Ack>(presenter.pair, "question:open", { sessionId, question: { prompt: "Who wins?", kind: "choice", options: ["A", "B"] } });
+    expect(opened.ok).toBe(true);
+    const questionId = opened.question.question.id;
+    await hub.flush();
+    for (const { pair } of followers) expect(pair.received.filter((m) => m.event === "question:state")).toHaveLength(1);
+
+    const devices = ["device-one-0123456789", "device-two-0123456789"];
+    for (const [i, { pair }] of followers.entries()) {
+      const answered = await ask<Ack>(pair, "question:answer", { sessionId, questionId, device: devices[i], choice: i });
+      expect(answered.ok).toBe(true);
+    }
+    // Answers are announced together, ANSWER_ANNOUNCE_MS later; the class learns a count only.
+    vi.advanceTimersByTime(250);
+    await hub.flush();
+    const lastState = (pair: TestSocketPair) => pair.received.filter((m) => m.event === "question:state").at(-1)!.payload as ServerPayload<"question:state">;
+    const lastAnswers = presenter.pair.received.filter((m) => m.event === "question:answers").at(-1)!.payload as ServerPayload<"question:answers">;
+    expect(lastAnswers.question).toMatchObject({ question: { status: "open" }, answeredCount: 2 });
+    expect((lastAnswers.question as { answers: unknown[] }).answers).toHaveLength(2);
+    for (const { pair } of followers) {
+      expect(lastState(pair).question).toMatchObject({ status: "open", answeredCount: 2 });
+      expect(lastState(pair).question).not.toHaveProperty("answers");
+      expect(lastState(pair).question).not.toHaveProperty("results");
+    }
+
+    // A presenter cannot answer; a follower cannot close.
+    expect(await ask(presenter.pair, "question:answer", { sessionId, questionId, device: devices[0], choice: 0 })).toMatchObject({ ok: false, reason: "invalid_answer" });
+    expect(await ask(followers[0]!.pair, "question:close", { sessionId, questionId })).toMatchObject({ ok: false, reason: "not_presenter" });
+
+    expect(await ask<Ack>(presenter.pair, "question:close", { sessionId, questionId })).toMatchObject({ ok: true, question: { question: { status: "closed" } } });
+    expect(await ask(followers[1]!.pair, "question:answer", { sessionId, questionId, device: devices[1], choice: 0 })).toMatchObject({ ok: false, reason: "question_closed" });
+    expect(await ask<Ack>(presenter.pair, "question:reveal", { sessionId, questionId, correctOption: 1 })).toMatchObject({ ok: true, question: { question: { status: "revealed", correctOption: 1 } } });
+    await hub.flush();
+    for (const { pair } of followers) expect(lastState(pair).question).toMatchObject({ status: "revealed", correctOption: 1, results: { kind: "choice", counts: [1, 1], total: 2 } });
+  });
+
+  it("presence: the presenter hears who follows, and a count that fails (a dead process) is retried", async () => {
+    const { hub, presenter, followers } = await classOf(2);
+    vi.advanceTimersByTime(250);
+    await hub.flush();
+    const presences = () => presenter.pair.received.filter((m) => m.event === "session:presence").map((m) => m.payload as ServerPayload<"session:presence">);
+    expect(presences().at(-1)).toMatchObject({ followers: 2, presenters: 1 });
+    expect(followers[0]!.pair.received.some((m) => m.event === "session:presence")).toBe(false);
+
+    // Another process does not answer for a while: counts fail, and are tried again every second.
+    const fetch = hub.rooms.fetch;
+    let failures = 3;
+    hub.rooms.fetch = (room, timeoutMs) => (failures-- > 0 ? Promise.reject(new Error("timeout reached")) : fetch(room, timeoutMs));
+    followers[1]!.pair.disconnect();
+    const before = presences().length;
+    for (let i = 0; i < 5; i++) {
+      vi.advanceTimersByTime(1000);
+      await hub.flush();
+    }
+    expect(failures).toBeLessThan(0);
+    expect(presences().length).toBeGreaterThan(before);
+    expect(presences().at(-1)).toMatchObject({ followers: 1, presenters: 1 });
+  });
+});
