@@ -44,6 +44,7 @@ import {
   type ImportedEntry,
   type ImportedFeed,
 } from "../feed-model";
+import type { ParsedFeed } from "./parsed-feed";
 
 /** ISO 8601 date-time with an explicit offset ("Z" or ±hh:mm). */
 const OFFSET_SUFFIX = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
@@ -164,10 +165,78 @@ export function parseLiveBlogJson(text: string): ImportedFeed {
   }
   const result = liveBlogJsonSchema.safeParse(data);
   if (!result.success) throw feedErrorFromZod(result.error, "Invalid live blog JSON");
-  return fromJson(result.data);
+  return fromLiveBlogJson(result.data);
 }
 
-function fromJson(doc: LiveBlogJson): ImportedFeed {
+export interface ReadLiveBlogJsonOptions {
+  /**
+   * "strict" (the default, as `parseLiveBlogJson`): coverageStartTime/coverageEndTime must equal the
+   * earliest/latest update. "report": they may differ; they are returned as `statedCoverage` for
+   * the preview, which names the entries outside them (anomalies.ts).
+   */
+  coverage?: "strict" | "report";
+}
+
+/** Like `parseLiveBlogJson`, with where each entry came from, for the preview (parsed-feed.ts). */
+export function readLiveBlogJson(text: string, options: ReadLiveBlogJsonOptions = {}): ParsedFeed {
+  const source = text.replace(/^\uFEFF/, "");
+  let data: unknown;
+  try {
+    data = JSON.parse(source);
+  } catch {
+    parseLiveBlogJson(source); // throws the syntax error with its line and column
+    throw new FeedFormatError("Invalid JSON");
+  }
+  const statedCoverage: ParsedFeed["statedCoverage"] = { start: null, end: null };
+  if (options.coverage === "report" && data !== null && typeof data === "object" && !Array.isArray(data)) {
+    const doc = { ...(data as Record<string, unknown>) };
+    for (const [field, key] of [["coverageStartTime", "start"], ["coverageEndTime", "end"]] as const) {
+      if (doc[field] === undefined) continue;
+      const checked = isoWithOffset.safeParse(doc[field]);
+      if (!checked.success) {
+        throw new FeedFormatError(`Invalid live blog JSON: ${field}: ${checked.error.issues[0]?.message ?? "is invalid"}`, undefined, field);
+      }
+      statedCoverage[key] = toUtcIso(checked.data);
+      delete doc[field];
+    }
+    data = doc;
+  }
+  const result = liveBlogJsonSchema.safeParse(data);
+  if (!result.success) throw feedErrorFromZod(result.error, "Invalid live blog JSON");
+  const parsed = parsedFrom(fromLiveBlogJson(result.data), result.data);
+  if (options.coverage !== "report") {
+    statedCoverage.start = result.data.coverageStartTime ? toUtcIso(result.data.coverageStartTime) : null;
+    statedCoverage.end = result.data.coverageEndTime ? toUtcIso(result.data.coverageEndTime) : null;
+  }
+  return { ...parsed, statedCoverage };
+}
+
+function parsedFrom(feed: ImportedFeed, doc?: LiveBlogJson): ParsedFeed {
+  // Entries are in page order; find each one's index in the input array.
+  const hasPositions = doc?.liveBlogUpdate.some((u) => u.position !== undefined) ?? false;
+  const inputIndex = feed.entries.map((e) => (hasPositions ? doc!.liveBlogUpdate.findIndex((u) => u.position === e.pagePosition) : e.pagePosition));
+  return {
+    format: "json",
+    feed,
+    sources: feed.entries.map((e, i) => {
+      const written = doc?.liveBlogUpdate[inputIndex[i]!]?.datePublished ?? e.publishedAt;
+      return {
+        field: `liveBlogUpdate[${inputIndex[i]}]`,
+        printedTime: written,
+        wallTime: DateTime.fromISO(written, { setZone: true }).toFormat("yyyy-MM-dd'T'HH:mm"),
+        markupRemoved: [],
+        headlineMissing: false,
+        offsetMissing: false,
+      };
+    }),
+    statedCoverage: { start: null, end: null },
+    detected: {},
+    warnings: [],
+  };
+}
+
+/** The feed a validated JSON document describes (keys generated where `identifier` is absent). */
+export function fromLiveBlogJson(doc: LiveBlogJson): ImportedFeed {
   const zone = doc["relive:publishedZone"];
   const hasPositions = doc.liveBlogUpdate.some((u) => u.position !== undefined);
   const updates = doc.liveBlogUpdate

@@ -41,6 +41,7 @@ import {
   type ImportedEntry,
   type ImportedFeed,
 } from "../feed-model";
+import type { DetectedValue, ParsedFeed } from "./parsed-feed";
 
 export interface LiveBlogTextMeta {
   slug: string;
@@ -97,6 +98,21 @@ interface Line {
 }
 
 export function parseLiveBlogText(text: string, meta: LiveBlogTextMeta): ImportedFeed {
+  return readLiveBlogText(text, meta).feed;
+}
+
+export interface ReadLiveBlogTextOptions {
+  /**
+   * A "• HH:MM" that does not exist on the event date in publishedZone (clocks went forward):
+   * "error" (the default, as `parseLiveBlogText`) refuses the feed naming the line; "shift" reads
+   * it as the clock would (moved forward by the gap, luxon's rule) so the preview can show the
+   * whole feed and name the entry as an anomaly (anomalies.ts, `nonexistent_time`).
+   */
+  nonexistentTimes?: "error" | "shift";
+}
+
+/** Like `parseLiveBlogText`, with the line of each entry, for the preview (parsed-feed.ts). */
+export function readLiveBlogText(text: string, meta: LiveBlogTextMeta, options: ReadLiveBlogTextOptions = {}): ParsedFeed {
   const parsedMeta = metaSchema.safeParse(meta);
   if (!parsedMeta.success) throw feedErrorFromZod(parsedMeta.error, "Invalid feed metadata");
   const m = parsedMeta.data;
@@ -205,7 +221,7 @@ export function parseLiveBlogText(text: string, meta: LiveBlogTextMeta): Importe
       { year: eventDate.year, month: eventDate.month, day: eventDate.day, hour: raw.hh, minute: raw.mm },
       { zone: m.publishedZone },
     );
-    if (!local.isValid || local.hour !== raw.hh || local.minute !== raw.mm) {
+    if (!local.isValid || ((local.hour !== raw.hh || local.minute !== raw.mm) && options.nonexistentTimes !== "shift")) {
       throw new FeedFormatError(
         `line ${raw.bullet.no}: ${raw.bullet.text} does not exist on ${m.eventDate} in ${m.publishedZone} (clock change)`,
         raw.bullet.no,
@@ -250,7 +266,7 @@ export function parseLiveBlogText(text: string, meta: LiveBlogTextMeta): Importe
     );
   }
 
-  return {
+  const feed: ImportedFeed = {
     slug: m.slug,
     title,
     outlet: m.outlet,
@@ -262,6 +278,30 @@ export function parseLiveBlogText(text: string, meta: LiveBlogTextMeta): Importe
     ...coverageOf(entries),
     entries,
     notes: findOutOfOrderNotes(entries, m.publishedZone),
+  };
+  const option = (value: string | null | undefined): DetectedValue => ({ value: value ?? null, from: "option" });
+  return {
+    format: "text",
+    feed,
+    sources: rawEntries.map((raw) => ({
+      line: raw.bullet.no,
+      printedTime: raw.bullet.text,
+      wallTime: `${m.eventDate}T${String(raw.hh).padStart(2, "0")}:${String(raw.mm).padStart(2, "0")}`,
+      markupRemoved: [],
+      headlineMissing: false,
+      offsetMissing: false,
+    })),
+    statedCoverage: { start: null, end: null },
+    detected: {
+      slug: option(m.slug),
+      title: m.title !== undefined ? option(m.title) : { value: title, from: "source", note: `from the "${PAGE_TITLE_PREFIX} …" line` },
+      outlet: option(m.outlet),
+      publishedZone: option(m.publishedZone),
+      eventZone: option(m.eventZone),
+      eventDate: option(m.eventDate),
+      sourceUrl: option(m.sourceUrl),
+    },
+    warnings: [],
   };
 }
 
