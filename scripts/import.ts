@@ -1,5 +1,5 @@
 /**
- * `npm run import -- <file>...`: imports feeds (JSON or plain text) and
+ * `npm run import -- <file>...`: imports feeds (JSON, a saved HTML page, or plain text) and
  * context-card files, all in one transaction. See docs/FEED-FORMAT.md.
  *
  * The database is DATABASE_URL, else the embedded PostgreSQL of a running
@@ -12,14 +12,18 @@ import { readEnv } from "../server/env";
 import { ConfigError } from "../server/errors";
 import { ImportFileError, readImportFile } from "../server/feeds/import-files";
 import { ImportError, importItems, type RowCounts } from "../server/feeds/importer";
+import { analyzeFeed } from "../domain/import/anomalies";
 
 const USAGE = `usage: npm run import -- <file>... [options]
 
-  <file>  a JSON feed (schema.org LiveBlogPosting), a plain-text live blog,
+  <file>  a JSON feed (schema.org LiveBlogPosting), a saved live-blog page
+          (.html: its LiveBlogPosting JSON-LD), a plain-text live blog,
           or a context-card file (JSON with "cards")
 
 Plain-text feeds read their metadata from <name>.meta.json beside them;
-these options override it:
+an HTML page reads it from the page, and guesses what the page does not say
+(the zone from the times' offsets, the slug from the headline).
+These options override both:
   --slug <slug>  --title <title>  --outlet <name>  --date <yyyy-MM-dd>
   --zone <published zone, e.g. GMT>  --event-zone <IANA zone>  --source-url <url>`;
 
@@ -61,6 +65,7 @@ try {
   // Parse everything before touching the database: a broken file changes nothing.
   const items = [];
   for (const file of positionals) items.push(await readImportFile(file, override));
+  const feedItems = items.flatMap((item) => (item.kind === "feed" ? [item] : []));
 
   const env = readEnv();
   const log = (line: string) => console.log(line);
@@ -75,9 +80,15 @@ try {
   const db = createPrismaClient(url);
   try {
     const report = await importItems(db, items);
-    for (const feed of report.feeds) {
+    for (const [i, feed] of report.feeds.entries()) {
       console.log(`feed ${feed.slug}: ${feed.created ? "created" : feed.feedUpdated ? "updated" : "unchanged"}; entries ${counts(feed.entries)}`);
-      for (const note of feed.notes) console.log(`  note: ${note.message}`);
+      const parsed = feedItems[i]?.parsed;
+      for (const [field, detected] of Object.entries(parsed?.detected ?? {})) {
+        if (detected.from === "guessed") console.log(`  guessed ${field}: ${detected.value ?? "(none)"}${detected.note ? ` (${detected.note})` : ""}`);
+      }
+      if (parsed) for (const anomaly of analyzeFeed({ ...parsed, feed: { ...parsed.feed, notes: feed.notes } })) console.log(`  ${anomaly.kind === "out_of_order" ? "note" : "check"}: ${anomaly.message}`);
+      else for (const note of feed.notes) console.log(`  note: ${note.message}`);
+      for (const kept of feed.keptKeys) console.log(`  kept key ${kept.key} (its headline changed; it would have been ${kept.generatedKey})`);
     }
     for (const cards of report.cards) console.log(`cards for ${cards.feed}: ${counts(cards.cards)}`);
     if (report.relinkedCards) console.log(`${report.relinkedCards} card(s) relinked to entries`);

@@ -103,7 +103,7 @@ export const liveBlogJsonSchema = z
     liveBlogUpdate: z
       .array(updateSchema)
       .min(1, { message: "must contain at least one update" })
-      .max(FEED_LIMITS.maxEntries, { message: `must contain at most ${FEED_LIMITS.maxEntries} updates` }),
+      .max(FEED_LIMITS.maxEntries, { message: `must contain at most ${FEED_LIMITS.maxEntries} updates (the limit of entries per feed, MAX_ENTRIES)` }),
   })
   .superRefine((feed, ctx) => {
     const updates = feed.liveBlogUpdate;

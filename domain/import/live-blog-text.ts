@@ -210,7 +210,7 @@ export function readLiveBlogText(text: string, meta: LiveBlogTextMeta, options: 
   if (rawEntries.length > FEED_LIMITS.maxEntries) {
     const over = rawEntries[FEED_LIMITS.maxEntries]!;
     throw new FeedFormatError(
-      `line ${over.bullet.no}: too many entries (more than ${FEED_LIMITS.maxEntries})`,
+      `line ${over.bullet.no}: too many entries: a feed may hold at most ${FEED_LIMITS.maxEntries} (MAX_ENTRIES), and this is entry ${FEED_LIMITS.maxEntries + 1}`,
       over.bullet.no,
     );
   }

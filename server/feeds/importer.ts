@@ -5,6 +5,9 @@
  * failure anywhere leaves the database exactly as it was. Rows are compared
  * before they are written, so importing the same input again writes nothing,
  * and a changed input updates rows in place (entries and cards keep their ids).
+ * An entry whose generated key changed only because its headline was edited
+ * keeps its stored key (domain/import/reimport.ts), so what refers to it by key
+ * (sessions' pause points, cards' links, questions) still finds it.
  *
  * A feed whose row, entries or cards changed gets a new `updatedAt` in the
  * same transaction, so its row changes with every change to what the feed
@@ -15,11 +18,14 @@
  */
 import { linkCardsToEntries, type ContextCardFile } from "../../domain/cards";
 import type { DataNote, ImportedEntry, ImportedFeed } from "../../domain/feed-model";
+import type { ParsedFeed } from "../../domain/import/parsed-feed";
+import { reconcileEntryKeys } from "../../domain/import/reimport";
 import type { Db } from "../db/database";
 import { FEED_VERSION_LEASE_MS } from "./feed-repository";
 
 export type ImportItem =
-  | { kind: "feed"; feed: ImportedFeed; origin: string }
+  /** `parsed`, when the reader kept it, is what the anomaly report is computed from (scripts/import.ts). */
+  | { kind: "feed"; feed: ImportedFeed; origin: string; parsed?: ParsedFeed }
   | { kind: "cards"; file: ContextCardFile; origin: string };
 
 export interface RowCounts {
@@ -30,7 +36,15 @@ export interface RowCounts {
 }
 
 export interface ImportReport {
-  feeds: Array<{ slug: string; created: boolean; feedUpdated: boolean; entries: RowCounts; notes: DataNote[] }>;
+  feeds: Array<{
+    slug: string;
+    created: boolean;
+    feedUpdated: boolean;
+    entries: RowCounts;
+    notes: DataNote[];
+    /** Entries that kept their stored key although a headline edit changed their generated key (domain/import/reimport.ts). */
+    keptKeys: Array<{ key: string; generatedKey: string }>;
+  }>;
   cards: Array<{ feed: string; cards: RowCounts }>;
   /** Cards whose entry links changed because entries or aliases changed. */
   relinkedCards: number;
@@ -92,7 +106,11 @@ async function outlastTrustedCopies(committedBy: number): Promise<void> {
   while (performance.now() < until) await new Promise((resolve) => setTimeout(resolve, Math.ceil(until - performance.now())));
 }
 
-async function upsertFeed(tx: Tx, feed: ImportedFeed): Promise<ImportReport["feeds"][number]> {
+async function upsertFeed(tx: Tx, given: ImportedFeed): Promise<ImportReport["feeds"][number]> {
+  const existing = await tx.feed.findUnique({ where: { slug: given.slug }, include: { entries: true } });
+  // Keys stay stable across a headline edit, so sessions, cards and pause points keep their entries.
+  const stored = existing && { entries: existing.entries.map((row) => ({ ...row, kind: row.kind as ImportedEntry["kind"], publishedAt: row.publishedAt.toISOString() })) };
+  const { feed, keptKeys } = reconcileEntryKeys(stored, given);
   const fields = {
     title: feed.title,
     outlet: feed.outlet,
@@ -105,7 +123,6 @@ async function upsertFeed(tx: Tx, feed: ImportedFeed): Promise<ImportReport["fee
     coverageEnd: new Date(feed.coverageEnd),
     notes: feed.notes as unknown as object,
   };
-  const existing = await tx.feed.findUnique({ where: { slug: feed.slug }, include: { entries: true } });
   let feedId: string;
   let feedUpdated = false;
   if (!existing) {
@@ -142,7 +159,7 @@ async function upsertFeed(tx: Tx, feed: ImportedFeed): Promise<ImportReport["fee
     await tx.entry.createMany({ data: toCreate.map((data) => ({ ...data, feedId })) });
     counts.added = toCreate.length;
   }
-  return { slug: feed.slug, created: !existing, feedUpdated, entries: counts, notes: feed.notes };
+  return { slug: feed.slug, created: !existing, feedUpdated, entries: counts, notes: feed.notes, keptKeys };
 }
 
 const rowsChanged = (counts: RowCounts) => counts.added + counts.updated + counts.removed > 0;
