@@ -138,7 +138,7 @@ export function analyzeFeed(input: ParsedFeed | ImportedFeed, options: AnalyzeOp
         kind: "nonexistent_time",
         message:
           `${s.printedTime} gives ${printed} on ${date}, a time that does not exist in ${zone} (the clocks went forward). ` +
-          `It is replayed at ${stored.toFormat("HH:mm")} ${stored.offsetNameShort ?? zone}; check the zone and date.`,
+          `It is replayed at ${stored.toFormat("HH:mm")} (UTC${stored.toFormat("ZZ")}); check the zone and date.`,
         entries: [ref(i, parsed.format === "text" ? undefined : "datePublished")],
       });
     } else if (written && written.isValid && written.offset !== DateTime.fromISO(e.publishedAt, { zone }).offset) {
