@@ -24,12 +24,12 @@ interface Props {
 export const ClockBar = memo(function ClockBar({ feed, clock, join, projector }: Props) {
   return (
     <section className={projector ? `${styles.bar} ${styles.projector}` : styles.bar} aria-label="Replay clock">
-      <div>
+      <div className="clock-main">
         <ClockReadout clock={clock} zone={feed.eventZone} />
         <span className={`${styles.zone} clock-zone`}>{zoneLabel(feed.eventZone)}</span>
         <PreviewMark clock={clock} />
       </div>
-      <div className={styles.alt}>
+      <div className={`${styles.alt} clock-alt`}>
         <SideClocks clock={clock} feed={feed} />
         <Elapsed clock={clock} coverageStart={feed.coverageStart} />
         <PlayState clock={clock} />

@@ -85,7 +85,7 @@ export const EntryList = memo(function EntryList({ feed, entries, timeline, cloc
       {waiting > 0 && (
         <button
           type="button"
-          className={styles.newUpdates}
+          className={`${styles.newUpdates} new-updates`}
           onClick={() => {
             setHeldAt(null);
             window.scrollTo({ top: 0, behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });

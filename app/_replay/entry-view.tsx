@@ -42,11 +42,11 @@ export const EntryView = memo(function EntryView({
       <p className={`${styles.time} entry-time`}>
         <EntryStamp publishedAt={entry.publishedAt} eventZone={eventZone} publishedZone={publishedZone} />
         {clock && <AgoLabel publishedAt={entry.publishedAt} clock={clock} />}
-        {entry.kind === "video" && <span className={styles.badge}>Video</span>}
-        {entry.kind === "photo" && <span className={styles.badge}>Photo</span>}
+        {entry.kind === "video" && <span className={`${styles.badge} badge`}>Video</span>}
+        {entry.kind === "photo" && <span className={`${styles.badge} badge`}>Photo</span>}
       </p>
       <EntryContent entry={entry} finder={finder} onOpenCard={onOpenCard} />
-      {note && <p className={styles.note}>{note}</p>}
+      {note && <p className={`${styles.note} entry-note`}>{note}</p>}
     </li>
   );
 });
@@ -107,7 +107,7 @@ const EntryContent = memo(function EntryContent({
       <h2 className={`${styles.title} entry-title`}>
         {label ? (
           <>
-            <span className={styles.titleLabel}>{label.label}</span>
+            <span className={`${styles.titleLabel} entry-title-label`}>{label.label}</span>
             {label.gap}
             {text(label.rest)}
           </>
@@ -146,7 +146,7 @@ function titleLabel(entry: ProtocolEntry): { label: string; gap: string; rest: s
   return { label, gap: prefix.slice(label.length), rest: name };
 }
 
-/** "entry", "entry-fresh" and "featured" stay as plain names too: the browser tests find entries by them. */
+/** "entry" and "entry-fresh" stay as plain names beside the module's, like the entry's parts': the browser tests find them by these. */
 function entryClass(fresh: boolean | undefined, featured: boolean | undefined): string {
   return [styles.entry, "entry", fresh && `${styles.fresh} entry-fresh`, featured && styles.featured].filter(Boolean).join(" ");
 }
