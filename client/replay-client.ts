@@ -20,13 +20,15 @@ import type {
   SessionStart,
   Snapshot,
 } from "../domain/protocol";
+// The protocol's constants without zod (domain/protocol-constants.ts).
+import { ErrorReason, refusal } from "../domain/protocol-constants";
 import * as clock from "../domain/replay/clock";
 import { pausePoints } from "../domain/replay/pause-points";
 
 export type ReplaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Refusals worth asking again about: the server was busy or its database away. */
-const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set(["rate_limited", "unavailable", "conflict", "internal"]);
+const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set([ErrorReason.rateLimited, ErrorReason.unavailable, ErrorReason.conflict, ErrorReason.internal]);
 
 /** A monotonic wall clock in epoch milliseconds. */
 export const monotonicNow = (): number => performance.timeOrigin + performance.now();
@@ -257,7 +259,7 @@ export class ReplayClient {
    */
   private controlPrivately(command: Command): clock.ClockState {
     const view = this.view!;
-    if (!clock.isClockCommand(command)) throw new RequestRefused({ ok: false, reason: "not_presenter", message: "Only the presenter can change this for the class" });
+    if (!clock.isClockCommand(command)) throw new RequestRefused(refusal(ErrorReason.notPresenter, "Only the presenter can change this for the class"));
     const at = this.sync.serverNow();
     const from = this.mode?.kind === "detached" ? this.mode.clock : { ...this.liveClock()!, stopAt: null };
     const wasDetached = this.detached;
@@ -366,8 +368,8 @@ export class ReplayClient {
   }
 
   private lost(error: unknown): void {
-    const refusal = error instanceof RequestRefused ? error.refusal : undefined;
-    this.emit({ type: "lost", reason: refusal?.reason ?? "unavailable", message: refusal?.message ?? String(error) });
+    const refused = error instanceof RequestRefused ? error.refusal : undefined;
+    this.emit({ type: "lost", reason: refused?.reason ?? ErrorReason.unavailable, message: refused?.message ?? String(error) });
   }
 
   /** Asks for what we are missing; one request at a time. */
