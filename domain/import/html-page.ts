@@ -314,7 +314,11 @@ export function findLiveBlogPosting(html: string): Found {
 }
 
 function describeMissing(html: string, blockCount: number, nodes: readonly LdNode[]): string {
-  const microdata = /itemtype\s*=\s*["']?https?:\/\/schema\.org\/LiveBlogPosting/i.test(html)
+  let usesMicrodata = false;
+  walkTags(html, (tag) => {
+    if (/schema\.org\/LiveBlogPosting\b/i.test(tag.attrs.get("itemtype") ?? "")) usesMicrodata = true;
+  });
+  const microdata = usesMicrodata
     ? ' The page marks up a LiveBlogPosting with microdata (itemtype="…/LiveBlogPosting"), which is not supported; only JSON-LD is.'
     : "";
   if (blockCount === 0) {
