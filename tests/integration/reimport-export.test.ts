@@ -3,6 +3,7 @@
  * every id and key (so a running session's pause points and the cards' links still hold) and its
  * preview diff says exactly what changed; export → re-import changes nothing, row for row.
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -162,3 +163,33 @@ describe("export", () => {
     await db.$disconnect();
   });
 });
+
+describe("npm run import -- page.html", () => {
+  it("imports a saved page, printing what it guessed and the anomalies; a page without JSON-LD changes nothing", async () => {
+    const { db, url } = await freshDb();
+    await db.$disconnect();
+    const bare = await runCli([path.join(projectRoot, "tests/fixtures/live-blog-no-jsonld.html")], { DATABASE_URL: url });
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toMatch(/^import: tests\/fixtures\/live-blog-no-jsonld\.html: No JSON-LD found: the page has no <script type="application\/ld\+json"> block/m);
+    expect(bare.stderr).toContain("import: nothing was changed");
+    const empty = await snapshot(url);
+    expect(JSON.parse(empty).feed).toEqual([]);
+
+    const ok = await runCli([path.join(projectRoot, "tests/fixtures/live-blog-graph.html"), "--slug", "ledger-helsinki", "--event-zone", "Europe/Helsinki"], { DATABASE_URL: url });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain("feed ledger-helsinki: created; entries 5 added, 0 updated, 0 removed, 0 unchanged");
+    expect(ok.stdout).toMatch(/guessed publishedZone: UTC\+3 \(the updates' times are written with the offset \+03:00 \(or as UTC\)/);
+    expect(ok.stdout).toMatch(/check: Markup was removed from 4 of 5 updates \(<p>, <em>, <a>, <br>\)/);
+  });
+});
+
+function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/import.ts", ...args], { cwd: projectRoot, env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
