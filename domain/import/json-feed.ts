@@ -214,7 +214,8 @@ export function readLiveBlogJson(text: string, options: ReadLiveBlogJsonOptions 
 function parsedFrom(feed: ImportedFeed, doc?: LiveBlogJson): ParsedFeed {
   // Entries are in page order; find each one's index in the input array.
   const hasPositions = doc?.liveBlogUpdate.some((u) => u.position !== undefined) ?? false;
-  const inputIndex = feed.entries.map((e) => (hasPositions ? doc!.liveBlogUpdate.findIndex((u) => u.position === e.pagePosition) : e.pagePosition));
+  const byPosition = new Map(hasPositions ? doc!.liveBlogUpdate.map((u, i) => [u.position!, i] as const) : []);
+  const inputIndex = feed.entries.map((e) => (hasPositions ? byPosition.get(e.pagePosition)! : e.pagePosition));
   return {
     format: "json",
     feed,

@@ -229,6 +229,16 @@ describe("the upload entry point", () => {
     expect(e.field).toBe("file");
   });
 
+  it("a JSON feed's metadata can be corrected in the preview, and is validated as usual; entries keep their field paths", () => {
+    const json = JSON.stringify(toLiveBlogJson(parseLiveBlogHtml(graphPage).feed));
+    const parsed = parseFeedInput({ name: "f.json", text: json }, { meta: { slug: "renamed", publishedZone: "Europe/Helsinki" } });
+    expect(parsed.feed.slug).toBe("renamed");
+    expect(parsed.detected.slug).toEqual({ value: "renamed", from: "option" });
+    expect(parsed.detected.outlet).toEqual({ value: "The Daily Ledger", from: "source" });
+    expect(parsed.sources[2]!.field).toBe("liveBlogUpdate[2]");
+    expect(thrown(() => parseFeedInput({ name: "f.json", text: json }, { meta: { slug: "Not A Slug" } })).field).toBe("identifier");
+  });
+
   it("refuses bytes that are not UTF-8, and a text feed without its metadata", () => {
     expect(thrown(() => parseFeedInput({ name: "a.txt", bytes: new Uint8Array([0xff, 0xfe, 0x41]) })).message).toBe("a.txt is not UTF-8 text");
     expect(thrown(() => parseFeedInput({ text: "• 18:18\n\nHeadline" }, { meta: { slug: "x" } })).message).toBe(
