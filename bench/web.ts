@@ -11,6 +11,9 @@
  *   callback that sees the clock's text change.
  * - Scrubbing: main-thread cost per pointermove during a drag of the thumb,
  *   on the seeded feed and on a generated 10,000-entry feed (bench/generate-feed.ts).
+ * - Renders per second of each part of the view while playing at 600× through
+ *   a stretch where no entry falls due (the view's own counts, ?profile=1),
+ *   on the solo replay and on a class session's console.
  * (HTTP throughput of /api/feeds/<slug> is the http suite, bench/http.ts.)
  */
 import fs from "node:fs";
@@ -42,6 +45,23 @@ const LCP_TARGET = { op: "<=", value: 1000 } as const;
 const CLS_TARGET = { op: "<=", value: 0.05 } as const;
 const KEY_TARGET = { op: "<=", value: 16.7 } as const;
 const SCRUB_TARGET = { op: "<=", value: 8 } as const;
+/** Only the clock and the scrubber may render while time passes; these parts not at all. */
+const NO_RENDERS = { op: "<=", value: 0 } as const;
+
+/** 14:32 → 15:25 Helsinki (11:32 → 12:25 GMT) has no updates: 53 simulated minutes, about 5.3 s at 600×. */
+const QUIET_T = "14:33";
+const QUIET_CLOCK_AT_T = "14:33:00";
+const QUIET_SPEED = 600;
+/** Stop reading before this, so a late read never counts the update at 15:25. */
+const QUIET_LAST_CLOCK = "15:22:00";
+/** The view's counted parts (app/_replay/render-count.ts), with whether they may render while time passes. */
+const COUNTED_PARTS: ReadonlyArray<{ id: string; mayRender: boolean }> = [
+  { id: "clock", mayRender: true },
+  { id: "scrubber", mayRender: true },
+  { id: "entry-list", mayRender: false },
+  { id: "cards", mayRender: false },
+  { id: "transport", mayRender: false },
+];
 
 export async function benchWeb(context: BenchContext): Promise<Result[]> {
   const { quick, log } = context;
@@ -138,6 +158,37 @@ export async function benchWeb(context: BenchContext): Promise<Result[]> {
         }),
       );
     }
+
+    const quietPath = `${replayPath}?t=${QUIET_T}&speed=${QUIET_SPEED}`;
+    const playSeconds = quick ? 3 : 4;
+    await section("renders while playing (solo)", async () =>
+      rendersWhilePlaying(b, url, {
+        where: "solo replay",
+        open: async (page) => {
+          await page.goto(`${url}${quietPath}&profile=1`, { waitUntil: "load", timeout: 30_000 });
+        },
+        parts: COUNTED_PARTS,
+        playSeconds,
+        log,
+      }),
+    );
+    await section("renders while playing (console)", async () =>
+      rendersWhilePlaying(b, url, {
+        where: "class console",
+        // As a teacher does: the solo replay at that moment and speed, "Start a class session", then the
+        // console opened again with ?profile=1 (the button navigates to its address without it).
+        open: async (page) => {
+          await page.goto(url + quietPath, { waitUntil: "load", timeout: 30_000 });
+          await waitForReplay(page, QUIET_CLOCK_AT_T, 15_000);
+          await page.getByRole("button", { name: "Start a class session" }).click();
+          await page.waitForURL(/\/s\/[A-Z0-9]{6}\/control$/, { timeout: 15_000 });
+          await page.goto(`${page.url()}?profile=1`, { waitUntil: "load", timeout: 30_000 });
+        },
+        parts: [...COUNTED_PARTS, { id: "console", mayRender: false }],
+        playSeconds,
+        log,
+      }),
+    );
 
     await browser.close();
     browser = undefined;
@@ -524,6 +575,94 @@ async function scrubbing(browser: Browser, url: string, options: ScrubOptions): 
   } finally {
     await context.close();
   }
+}
+
+// -------------------------------------------------------------------------------------------------
+// Renders while playing
+
+interface RenderOptions {
+  /** "solo replay", "class console": names the rows. */
+  where: string;
+  /** Opens the page, with ?profile=1, at QUIET_T and QUIET_SPEED, paused. */
+  open: (page: Page) => Promise<void>;
+  parts: ReadonlyArray<{ id: string; mayRender: boolean }>;
+  /** Wall seconds of play to count over (the quiet stretch lasts about 5.3 s at 600×). */
+  playSeconds: number;
+  log: (line: string) => void;
+}
+
+interface RenderReading {
+  counts: Record<string, number>;
+  /** performance.now() in the page, at the same moment as the counts. */
+  at: number;
+  clock: string;
+  entries: number;
+}
+
+/** The view's commit counts, the clock and the entries listed, read in one task. */
+const READ_RENDERS = `({
+  counts: { ...(window.__reliveRenders ?? {}) },
+  at: performance.now(),
+  clock: document.querySelector("[data-testid=sim-clock]")?.textContent ?? "",
+  entries: document.querySelectorAll(".entry").length,
+})`;
+
+/**
+ * Plays at 600× from 14:33 Helsinki, where no entry falls due until 15:25,
+ * and divides each part's commits (the view's own counts, ?profile=1: React's
+ * Profiler reports nothing in a production build) by the seconds between two
+ * readings. Reads every 250 ms and stops at playSeconds or before the stretch ends.
+ */
+async function rendersWhilePlaying(browser: Browser, url: string, options: RenderOptions): Promise<Result[]> {
+  const context = await browser.newContext(MEASURING);
+  try {
+    const page = await context.newPage();
+    await options.open(page);
+    await waitForReplay(page, QUIET_CLOCK_AT_T, 30_000);
+    if (!(await page.evaluate("window.__reliveRenders !== undefined"))) throw new Error("the page does not count its renders (?profile=1)");
+    await delay(300); // let the opening renders settle
+    await page.keyboard.press("k");
+    await page.waitForFunction(`document.querySelector("[data-testid=sim-clock]")?.textContent !== ${JSON.stringify(QUIET_CLOCK_AT_T)}`, undefined, { timeout: 10_000, polling: 16 });
+    const before = (await page.evaluate(READ_RENDERS)) as RenderReading;
+    let after = before;
+    for (;;) {
+      await delay(250);
+      const now = (await page.evaluate(READ_RENDERS)) as RenderReading;
+      if (now.clock >= QUIET_LAST_CLOCK) break;
+      after = now;
+      if (now.at - before.at >= options.playSeconds * 1000) break;
+    }
+    await page.keyboard.press("k");
+    const seconds = (after.at - before.at) / 1000;
+    if (seconds < 0.5) throw new Error(`only ${seconds.toFixed(2)} s of play could be read inside the quiet stretch (clock ${before.clock} → ${after.clock})`);
+    const simMinutes = (clockSeconds(after.clock) - clockSeconds(before.clock)) / 60;
+    const note =
+      `${seconds.toFixed(2)} s of play at ${QUIET_SPEED}× (clock ${before.clock} → ${after.clock}, ${simMinutes.toFixed(0)} simulated minutes, no update due until 15:25)` +
+      `; commits counted by the view (?profile=1, a useEffect per counted component), difference ÷ seconds` +
+      (after.entries === before.entries ? "" : `; the entries listed changed (${before.entries} → ${after.entries}), so something fell due`);
+    const rows: Result[] = [];
+    const line: string[] = [];
+    for (const part of options.parts) {
+      const rate = ((after.counts[part.id] ?? 0) - (before.counts[part.id] ?? 0)) / seconds;
+      line.push(`${part.id} ${rate.toFixed(1)}`);
+      rows.push({
+        name: `renders/s playing ${QUIET_SPEED}× with nothing due, ${part.id} (${options.where})`,
+        value: rate,
+        unit: "/s",
+        ...(part.mayRender ? {} : { target: NO_RENDERS }),
+        note: [rows.length === 0 ? note : "", part.mayRender ? "may render: time passing moves it" : ""].filter(Boolean).join("; ") || undefined,
+      });
+    }
+    options.log(`renders/s at ${QUIET_SPEED}× (${options.where}): ${line.join(", ")} over ${seconds.toFixed(1)} s`);
+    return rows;
+  } finally {
+    await context.close();
+  }
+}
+
+function clockSeconds(clock: string): number {
+  const [h, m, s] = clock.split(":").map(Number) as [number, number, number];
+  return h * 3600 + m * 60 + s;
 }
 
 async function feedEntryCounts(url: string): Promise<Map<string, number>> {
