@@ -117,6 +117,8 @@ export type ReplayEvent =
   | { type: "entries"; added: ProtocolEntry[]; view: SessionView }
   | { type: "resynced"; view: SessionView }
   | { type: "presence"; followers: number; presenters: number; sync: FollowerSync }
+  /** How many follow the session (told to everyone, for a projector's lobby and answer count). */
+  | { type: "audience"; followers: number }
   /** The session could not be followed any more (expired, deleted, refused). */
   | { type: "lost"; reason: string; message: string };
 
@@ -148,6 +150,8 @@ export class ReplayClient {
   /** Undoes everything the constructor added to the socket; run by close(). */
   private readonly disposers: Array<() => void> = [];
   private closed = false;
+  /** Joined as a projector: said again on every rejoin. */
+  private screen: "projector" | undefined;
 
   constructor(
     readonly socket: ReplaySocket,
@@ -158,6 +162,9 @@ export class ReplayClient {
     this.listen("session:entries", (payload) => this.onEntries(payload));
     this.listen("session:presence", ({ sessionId, followers, presenters, sync }) => {
       if (sessionId === this.view?.sessionId) this.emit({ type: "presence", followers, presenters, sync });
+    });
+    this.listen("session:audience", ({ sessionId, followers }) => {
+      if (sessionId === this.view?.sessionId) this.emit({ type: "audience", followers });
     });
     // The server measuring how well we keep up: answer with our view of its clock.
     this.listen("session:probe", (_probe, ack) => {
@@ -196,9 +203,11 @@ export class ReplayClient {
     return { sessionId: response.sessionId, secret: response.secret, code: response.code, expiresAt: response.snapshot.expiresAt };
   }
 
-  async join(target: { code: string } | { sessionId: string }, secret?: string): Promise<SessionView> {
+  /** Joins a session: with its secret as presenter, else as a follower (`screen: "projector"` for a projector, not counted as following). */
+  async join(target: { code: string } | { sessionId: string }, secret?: string, screen?: "projector"): Promise<SessionView> {
     if (!this.sync.synced) await this.sync.sync();
-    const response = await request(this.socket, "session:join", { ...target, ...(secret ? { secret } : {}) });
+    this.screen = screen;
+    const response = await request(this.socket, "session:join", { ...target, ...(secret ? { secret } : {}), ...(screen ? { screen } : {}) });
     if (response.role === "follower") this.mode = { kind: "following" };
     else this.mode = response.snapshot.code === null ? { kind: "solo", secret: secret! } : { kind: "presenting", secret: secret! };
     this.adopt(response.snapshot, response.role, response.timeline);
@@ -363,8 +372,14 @@ export class ReplayClient {
     this.emit({ type: "entries", added, view });
   }
 
-  private resyncInBackground(): void {
-    this.resync().catch((error: unknown) => this.lost(error));
+  /** A resync refused for a passing reason (busy, rate-limited, database away) is asked again; only a lasting one loses the session. */
+  private resyncInBackground(attempt = 0): void {
+    this.resync().catch((error: unknown) => {
+      if (this.closed) return;
+      if (error instanceof RequestRefused && !TRANSIENT_REFUSALS.has(error.refusal.reason)) return this.lost(error);
+      if (!(error instanceof RequestRefused) && !this.socket.connected) return; // the rejoin after the reconnect catches up
+      setTimeout(() => this.resyncInBackground(attempt + 1), Math.min(10_000, 1000 * 2 ** attempt));
+    });
   }
 
   private lost(error: unknown): void {
@@ -403,6 +418,7 @@ export class ReplayClient {
       const response = await request(this.socket, "session:join", {
         sessionId: view.sessionId,
         ...(this.secret ? { secret: this.secret } : {}),
+        ...(this.screen ? { screen: this.screen } : {}),
         have: { revision: view.clock.revision, cursor: view.entries.length },
       });
       this.applySnapshot(response.snapshot);

@@ -138,6 +138,8 @@ export const clientEvents = {
       code: joinCodeSchema.optional(),
       sessionId: id.optional(),
       secret: secretSchema.optional(),
+      /** This follower is a projector: it shows the class's screen and is not counted among those following. */
+      screen: z.literal("projector").optional(),
       have: z.object({ revision: z.number().int().nonnegative(), cursor: z.number().int().nonnegative() }).optional(),
     })
     .refine((join) => Boolean(join.code) !== Boolean(join.sessionId), "give exactly one of code and sessionId"),
@@ -211,7 +213,9 @@ export const serverEvents = {
    */
   "session:entries": z.object({ sessionId: id, revision: z.number().int(), from: z.number().int(), to: z.number().int(), entries: z.array(entrySchema) }),
   /** Connected followers and how well they keep up, for the presenter. */
-  "session:presence": z.object({ sessionId: id, followers: z.number().int(), presenters: z.number().int(), sync: followerSyncSchema }),
+  "session:presence": z.object({ sessionId: id, followers: z.number().int(), presenters: z.number().int(), projectors: z.number().int(), sync: followerSyncSchema }),
+  /** To everyone in the session: how many follow it (projectors not counted), for the projector's lobby and answer count. */
+  "session:audience": z.object({ sessionId: id, followers: z.number().int() }),
   /**
    * The server measuring a follower: answer (ack) with your estimate of the
    * server's clock and what you hold; see probeAnswerSchema.

@@ -80,7 +80,7 @@ export async function startSolo(client: ReplayClient, feed: ReplayFeed, mode: So
  */
 export async function joinSession(client: ReplayClient, feed: ReplayFeed, mode: SessionMode): Promise<void> {
   if (mode.role !== "presenter") {
-    await client.join({ code: mode.code });
+    await client.join({ code: mode.code }, undefined, mode.role === "projector" ? "projector" : undefined);
     return;
   }
   const secret = takeKeyFromFragment() ?? savedClass(mode.code)?.secret;

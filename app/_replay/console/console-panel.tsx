@@ -13,16 +13,21 @@ import { useRenderCount } from "../render-count";
 import { ClassCard } from "./class-card";
 import styles from "./console.module.css";
 import { NextCard } from "./next-card";
+import { QuestionPanel } from "../questions/question-panel";
+import { useQuestion } from "../questions/use-question";
 
 interface Props extends SessionPanelContext {
   feed: ReplayFeed;
   code: string;
-  joinUrl: string;
+  /** Where phones join; undefined when none can reach this server (`joinProblem` says why). */
+  joinUrl: string | undefined;
   joinQrSvg: string | undefined;
+  joinProblem: string | undefined;
 }
 
-export const ConsolePanel = memo(function ConsolePanel({ view, clock, presence, send, feed, code, joinUrl, joinQrSvg }: Props) {
+export const ConsolePanel = memo(function ConsolePanel({ client, view, clock, presence, send, feed, code, joinUrl, joinQrSvg, joinProblem }: Props) {
   useRenderCount("console");
+  const question = useQuestion(client, view.sessionId, true);
   return (
     <section className={styles.console} aria-label="Presenter console">
       <div className={styles.card}>
@@ -30,10 +35,16 @@ export const ConsolePanel = memo(function ConsolePanel({ view, clock, presence, 
         <p className={styles.code} data-testid="join-code" aria-label={`Join code ${formatJoinCode(code).split("").join(" ")}`}>
           {formatJoinCode(code)}
         </p>
-        <p className={styles.url}>{joinUrl.replace(/^https?:\/\//, "")}</p>
-        {joinQrSvg && <span className={styles.qr} role="img" aria-label="QR code of the join link" dangerouslySetInnerHTML={{ __html: joinQrSvg }} />}
+        {joinUrl && <p className={styles.url} data-testid="join-url">{joinUrl.replace(/^https?:\/\//, "")}</p>}
+        {joinQrSvg && <span className={styles.qr} role="img" aria-label="QR code of the join link" data-testid="join-qr" dangerouslySetInnerHTML={{ __html: joinQrSvg }} />}
+        {joinProblem && (
+          <p className="notice notice-error" role="alert" data-testid="join-problem">
+            {joinProblem}
+          </p>
+        )}
       </div>
       <ClassCard view={view} presence={presence} send={send} code={code} />
+      <QuestionPanel state={question} following={presence?.followers} />
       <NextCard view={view} clock={clock} send={send} feed={feed} />
     </section>
   );

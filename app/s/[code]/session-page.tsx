@@ -33,14 +33,22 @@ export async function SessionPage({ params, role }: CodeParams & { role: Session
   const feed = lookup.status === "found" ? await services().feeds.get(lookup.feedSlug) : undefined;
   if (lookup.status !== "found" || !feed) return <SessionProblem lookup={lookup} />;
 
-  const host = (await headers()).get("host") ?? "localhost";
-  const joinUrl = `http://${host}/s/${formatJoinCode(lookup.code)}`;
-  const joinQrSvg = role === "follower" ? undefined : await QRCode.toString(joinUrl, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
+  // Phones must reach the link: never the loopback name the teacher may have typed (server/join-address.ts).
+  const address = services().joinAddress((await headers()).get("host") ?? undefined);
+  const joinUrl = address.reachable ? `${address.base}/s/${formatJoinCode(lookup.code)}` : undefined;
+  const joinQrSvg = role === "follower" || !joinUrl ? undefined : await QRCode.toString(joinUrl, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
   const projector = role === "projector";
   return (
     <main className={projector ? "page page-projector" : "page page-wide"}>
       <FeedHeader feed={feed} context={`Class session ${formatJoinCode(lookup.code)}`} />
-      <SessionView feed={toReplayFeed(feed)} code={lookup.code} role={role} joinUrl={joinUrl} joinQrSvg={joinQrSvg} />
+      <SessionView
+        feed={toReplayFeed(feed)}
+        code={lookup.code}
+        role={role}
+        joinUrl={joinUrl}
+        joinQrSvg={joinQrSvg}
+        joinProblem={address.reachable ? undefined : address.problem}
+      />
     </main>
   );
 }

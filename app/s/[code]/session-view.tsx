@@ -11,15 +11,16 @@ interface Props {
   feed: ReplayFeed;
   code: string;
   role: SessionRole;
-  joinUrl: string;
+  joinUrl: string | undefined;
   joinQrSvg: string | undefined;
+  joinProblem: string | undefined;
 }
 
-export function SessionView({ feed, code, role, joinUrl, joinQrSvg }: Props) {
+export function SessionView({ feed, code, role, joinUrl, joinQrSvg, joinProblem }: Props) {
   const mode = useMemo<ReplayMode>(() => ({ kind: "session", code, role }), [code, role]);
   const panel = useCallback(
-    (context: SessionPanelContext) => <ConsolePanel {...context} feed={feed} code={code} joinUrl={joinUrl} joinQrSvg={joinQrSvg} />,
-    [feed, code, joinUrl, joinQrSvg],
+    (context: SessionPanelContext) => <ConsolePanel {...context} feed={feed} code={code} joinUrl={joinUrl} joinQrSvg={joinQrSvg} joinProblem={joinProblem} />,
+    [feed, code, joinUrl, joinQrSvg, joinProblem],
   );
   return (
     <ReplayView

@@ -24,6 +24,8 @@ export class PresenceCounter {
   /** Sessions whose last count here found a presenter. */
   private readonly watched = new Set<string>();
   private readonly lastSent = new Map<string, string>();
+  /** The last follower count told to everyone in each session. */
+  private readonly lastAudience = new Map<string, string>();
   /** Counts that failed in a row, per session. */
   private readonly failures = new Map<string, number>();
 
@@ -67,12 +69,27 @@ export class PresenceCounter {
         if (peer.data.roles?.[sessionId] === "presenter") presenterIds.push(peer.id);
         else measures.push(peer.data.sync?.[sessionId] ?? { detached: false, skewMs: null, revision: null, silent: false });
       }
+      if (peers.length === 0) this.lastAudience.delete(sessionId);
       if (presenterIds.length > 0) this.watched.add(sessionId);
       else {
         this.watched.delete(sessionId);
         this.lastSent.delete(sessionId);
       }
-      const payload = { sessionId, followers: measures.length, presenters: presenterIds.length, sync: summarize(measures, this.revisionOf(sessionId)) };
+      // Projectors show the class's screen: they are counted apart, not among those following.
+      const following = measures.filter((measure) => !measure.projector);
+      const audience = { sessionId, followers: following.length };
+      const audienceKey = JSON.stringify(audience);
+      if (this.lastAudience.get(sessionId) !== audienceKey) {
+        this.lastAudience.set(sessionId, audienceKey);
+        this.rooms.emit({ rooms: [sessionRoom(sessionId)] }, "session:audience", audience);
+      }
+      const payload = {
+        sessionId,
+        followers: following.length,
+        presenters: presenterIds.length,
+        projectors: measures.length - following.length,
+        sync: summarize(following, this.revisionOf(sessionId)),
+      };
       const key = JSON.stringify(payload);
       if (presenterIds.length === 0 || (!always && this.lastSent.get(sessionId) === key)) return;
       this.lastSent.set(sessionId, key);

@@ -87,7 +87,7 @@ export function sessionHandlers(context: SessionHandlerContext): { [E in Session
       // During an outage the extension waits for the next command or join.
       await manager.touch(session).catch(() => undefined);
       peer.data.roles[session.id] = role;
-      peer.data.sync[session.id] = { detached: false, skewMs: null, revision: null, silent: false };
+      peer.data.sync[session.id] = { detached: false, skewMs: null, revision: null, silent: false, projector: role === "follower" && join.screen === "projector" };
       await peer.join(sessionRoom(session.id));
       if (role === "presenter") await peer.join(presenterRoom(session.id));
       else await peer.leave(presenterRoom(session.id));

@@ -16,6 +16,8 @@ export interface FollowerMeasure {
   revision: number | null;
   /** It did not answer the last probe in time. */
   silent: boolean;
+  /** A projector: it shows the class's screen and is not counted among those following. */
+  projector?: boolean;
 }
 
 export interface SocketData {
