@@ -3,7 +3,6 @@
  * Next, so that it answers fast and works the same whether or not pages are.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { z } from "zod";
 import { APP_VERSION } from "../../domain/version";
 import { describeDbError } from "../db/database";
 import type { Services } from "../services";
