@@ -106,5 +106,6 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, action: string]> = 
   ["Home / End", "Start or end"],
   ["f", "Fullscreen"],
   ["b or .", "Blank the screen"],
+  ["q", "Console: ask the class “What happens next?”"],
   ["?", "This help"],
 ];
