@@ -26,3 +26,24 @@ describe("docs/ARCHITECTURE.md", () => {
     expect(architecture.split("\n").length).toBeLessThanOrEqual(90);
   });
 });
+
+describe("docs/TEACHING.md", () => {
+  const guide = fs.readFileSync(path.join(root, "docs/TEACHING.md"), "utf8");
+
+  it("names only settings the server reads, and the limits the rules enforce", async () => {
+    const env = fs.readFileSync(path.join(root, "server/env.ts"), "utf8");
+    const settings = [...guide.matchAll(/\b(RELIVE_[A-Z_]+|HOST|PORT)=/g)].map((m) => m[1]!);
+    expect(settings.length).toBeGreaterThan(2);
+    expect(settings.filter((name) => !env.includes(`${name}:`))).toEqual([]);
+    const { QUESTION_LIMITS } = await import("../../domain/classroom/questions");
+    expect(guide).toContain(`at most ${QUESTION_LIMITS.answerMax} characters`);
+    expect(guide).toContain(`${QUESTION_LIMITS.optionsMin}–${QUESTION_LIMITS.optionsMax}\n   choices`);
+  });
+
+  it("gives the console's keys as the key map has them", async () => {
+    const { KEY_HELP } = await import("../../app/_replay/key-map");
+    const keys = KEY_HELP.map(([key]) => key).join(" ");
+    for (const key of [...guide.matchAll(/press `(\w)`/g)].map((m) => m[1]!)) expect(keys).toContain(key);
+    expect(guide).toContain("press `q`");
+  });
+});
