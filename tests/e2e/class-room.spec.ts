@@ -76,7 +76,7 @@ test("predict, then reveal: answer, change, close, hide, reveal, resume and expo
   await panel.getByRole("button", { name: "Ask", exact: true }).click();
 
   for (const page of students) await expect(page.getByTestId("question-card")).toContainText("Will they hold a joint press conference?");
-  await expect(projector.getByTestId("answered-count")).toHaveText("0 answered");
+  await expect(projector.getByTestId("answered-count")).toHaveText("0 of 3 answered");
   expect(await seriousViolations(students[2]!)).toEqual([]);
 
   await students[0]!.getByRole("button", { name: "Yes, together", exact: true }).click();
@@ -85,7 +85,7 @@ test("predict, then reveal: answer, change, close, hide, reveal, resume and expo
   // One answer each, changeable while open.
   await students[1]!.getByRole("button", { name: "Yes, together", exact: true }).click();
   await expect(students[1]!.getByTestId("my-answer")).toContainText("Yes, together");
-  await expect(projector.getByTestId("answered-count")).toHaveText("3 answered");
+  await expect(projector.getByTestId("answered-count")).toHaveText("3 of 3 answered");
   await expect(console.getByTestId("console-answered")).toContainText("3 of 3 answered");
   // The projector shows a count: no names, no answers.
   await expect(projector.getByTestId("projected-question")).not.toContainText("s-");
@@ -96,13 +96,13 @@ test("predict, then reveal: answer, change, close, hide, reveal, resume and expo
   const noAnswer = console.getByTestId("console-answer").filter({ hasText: "No" });
   await noAnswer.getByRole("button", { name: "Hide" }).click();
   await expect(console.getByTestId("console-answered")).toContainText("1 hidden");
-  await console.getByRole("button", { name: "Close answers" }).click();
+  await panel.getByRole("button", { name: "Close answers" }).click();
   for (const page of students) await expect(page.getByTestId("question-card")).toContainText("Answers are closed");
   await expect(students[0]!.getByRole("button", { name: "No", exact: true })).toHaveCount(0);
 
   // Reveal, marking what really happened.
-  await console.getByLabel("What really happened").selectOption({ label: "Yes, together" });
-  await console.getByRole("button", { name: "Reveal to the class" }).click();
+  await panel.getByLabel("What really happened").selectOption({ label: "Yes, together" });
+  await panel.getByRole("button", { name: "Reveal to the class" }).click();
   for (const page of [projector, ...students]) {
     const bars = page.getByTestId("result-bar");
     await expect(bars).toHaveCount(2);
@@ -115,7 +115,7 @@ test("predict, then reveal: answer, change, close, hide, reveal, resume and expo
   expect(await seriousViolations(students[0]!)).toEqual([]);
 
   // The teacher exports, before moving on.
-  const [download] = await Promise.all([console.waitForEvent("download"), console.getByRole("button", { name: "CSV" }).click()]);
+  const [download] = await Promise.all([console.waitForEvent("download"), panel.getByRole("button", { name: "CSV" }).click()]);
   const csv = await fs.readFile((await download.path())!, "utf8");
   const rows = csv.replace(/^\uFEFF/, "").trim().split("\r\n");
   expect(rows).toHaveLength(4);
