@@ -62,3 +62,54 @@ describe("ReplayClient on a shared socket", () => {
     socket.close();
   });
 });
+
+describe("a sync answer overtaken by a newer state", () => {
+  it("is not applied, and the client asks again", async () => {
+    // A hand-held socket: the test decides when each answer arrives.
+    const handlers = new Map<string, (...args: unknown[]) => void>();
+    const sent: Array<{ event: string; payload: unknown; answer: (response: unknown) => void }> = [];
+    const socket = {
+      on: (event: string, handler: (...args: unknown[]) => void) => void handlers.set(event, handler),
+      off: () => undefined,
+      timeout: () => ({
+        emitWithAck: (event: string, payload: unknown) => new Promise((resolve) => sent.push({ event, payload, answer: resolve })),
+      }),
+      io: { on: () => undefined, off: () => undefined },
+      connected: true,
+    } as unknown as ReplaySocket;
+    const client = new ReplayClient(socket);
+    client.sync.synced = true;
+    const clockAt = (revision: number) => ({ playing: false, rate: 1, simAtAnchor: 1000 * revision, serverTimeAtAnchor: 0, revision, idleLimitMs: null, stopAt: null });
+    const snapshot = (revision: number) => ({
+      sessionId: "00000000-0000-4000-8000-000000000001",
+      feed: "f",
+      code: "ABCDEF",
+      clock: clockAt(revision),
+      previousClock: null,
+      base: 0,
+      cursor: 0,
+      entries: [],
+      pinnedCards: [],
+      revealedCards: [],
+      settings: { pauseOn: "off", markedEntryKeys: [], blanked: false },
+      expiresAt: "2030-01-01T00:00:00Z",
+    });
+    const joining = client.join({ code: "ABCDEF" });
+    sent.shift()!.answer({ ok: true, role: "follower", snapshot: snapshot(3), timeline: { start: 0, end: 10_000, entryTimes: [] } });
+    await joining;
+
+    const syncing = client.resync();
+    const firstSync = sent.shift()!;
+    expect(firstSync.event).toBe("session:sync");
+    // A newer state arrives before the answer, which the server computed earlier.
+    handlers.get("session:state")!(snapshot(5));
+    expect(client.view!.clock.revision).toBe(5);
+    firstSync.answer({ ok: true, snapshot: snapshot(4) });
+    await syncing;
+    expect(client.view!.clock.revision).toBe(5); // the older answer did not undo the newer state
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(sent.map((message) => message.event)).toEqual(["session:sync"]); // asked again
+    expect(sent[0]!.payload).toMatchObject({ have: { revision: 5 } });
+    client.close();
+  });
+});
