@@ -39,8 +39,14 @@ export function FeedHeader({ feed, context }: { feed: FeedDetail; context?: stri
       </header>
       <h1 className="feed-title">{feed.title}</h1>
       {feed.notes.length > 0 && (
-        <aside className="data-note" aria-label="About this data">
-          <strong>About this feed&apos;s data.</strong> {feed.notes.map((note) => note.message).join(" ")}
+        // One line until opened: on a phone the clock and the newest update come first.
+        <aside aria-label="About this data">
+          <details className="data-note">
+            <summary>
+              <strong>About this feed&apos;s data</strong> ({feed.notes.length === 1 ? "1 note" : `${feed.notes.length} notes`})
+            </summary>
+            <p className="data-note-text">{feed.notes.map((note) => note.message).join(" ")}</p>
+          </details>
         </aside>
       )}
     </>
