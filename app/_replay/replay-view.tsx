@@ -19,7 +19,9 @@ import { EntryList } from "./entry-list";
 import { EntryView } from "./entry-view";
 import type { Presence, ReplayFeed, ReplayMode, ReplayRole } from "./feed";
 import { HelpOverlay } from "./help-overlay";
+import { Lobby, useAudience, useLobby } from "./lobby";
 import { createCardMentionFinder } from "./marked-text";
+import { Paged } from "./paged";
 import { BlankScreen, useProjectorScreen } from "./projector-screen";
 import { SessionScrubber } from "./scrubber";
 import { useSimValue, type SimClock } from "./sim-clock";
@@ -73,6 +75,10 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
   const featuredCount = useSimValue(clock, (c) =>
     projector && view && c.shown !== undefined ? Math.min(view.entries.length, entriesShownAt(view.timeline, c.shown)) : 0,
   );
+
+  // Before the first Play, the class's projector is a lobby (lobby.tsx says when exactly).
+  const lobby = useLobby(role === "projector" && mode.kind === "session" && Boolean(joinUrl), clock, featuredCount);
+  const followers = useAudience(client, role === "projector" ? view?.sessionId : undefined);
 
   useKeyMap(client, clock, role, {
     send,
@@ -141,7 +147,8 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
           )}
         </p>
       )}
-      <ClockBar feed={feed} clock={clock} join={join} projector={projector} />
+      <ClockBar feed={feed} clock={clock} join={lobby ? undefined : join} projector={projector} />
+      {lobby && mode.kind === "session" && joinUrl && <Lobby code={mode.code} url={joinUrl} qrSvg={joinQrSvg} followers={followers} />}
 
       {view && role !== "projector" && <SessionScrubber feed={feed} timeline={view.timeline} entries={view.entries} clock={clock} onPreview={preview} onSeek={seek} className={styles.fades} />}
 
@@ -166,15 +173,18 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
 
       {role === "presenter" && client && view && sessionPanel?.({ client, view, clock, presence: session.presence, send })}
 
-      {featured && (
+      {featured && !lobby && (
         <section className={`${styles.featured} featured`} aria-label="Latest update">
-          <ol className={styles.featuredList}>
-            <EntryView entry={featured} eventZone={feed.eventZone} publishedZone={feed.publishedZone} featured />
-          </ol>
+          {/* Too long for the screen, it pages; the clicker's PageDown/PageUp (or ↓/↑) turn the pages. */}
+          <Paged clicker resetKey={featured.id} testId="featured-pager">
+            <ol className={styles.featuredList}>
+              <EntryView entry={featured} eventZone={feed.eventZone} publishedZone={feed.publishedZone} featured />
+            </ol>
+          </Paged>
         </section>
       )}
 
-      <div className={styles.body}>
+      <div className={styles.body} hidden={lobby}>
         {view ? (
           <EntryList
             feed={feed}
@@ -191,18 +201,20 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
         ) : (
           <EmptyList />
         )}
-        <CardsAtClock
-          clock={clock}
-          cards={feed.cards}
-          pinned={view?.pinnedCards ?? NO_CARDS}
-          eventZone={feed.eventZone}
-          openCardId={openCardId}
-          revealed={allRevealed}
-          onReveal={revealCard}
-          onPin={role === "solo" || role === "presenter" ? pinCard : undefined}
-          revealLabel={role === "presenter" ? "Reveal to the class" : "Reveal"}
-          onClose={closeCard}
-        />
+        <Paged off={!projector} className={styles.side}>
+          <CardsAtClock
+            clock={clock}
+            cards={feed.cards}
+            pinned={view?.pinnedCards ?? NO_CARDS}
+            eventZone={feed.eventZone}
+            openCardId={openCardId}
+            revealed={allRevealed}
+            onReveal={revealCard}
+            onPin={role === "solo" || role === "presenter" ? pinCard : undefined}
+            revealLabel={role === "presenter" ? "Reveal to the class" : "Reveal"}
+            onClose={closeCard}
+          />
+        </Paged>
       </div>
 
       {(blank || (role === "projector" && view?.settings.blanked)) && <BlankScreen onClick={() => setBlank(false)} />}

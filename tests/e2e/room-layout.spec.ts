@@ -97,3 +97,114 @@ for (const size of PHONES) {
   });
 }
 
+/** Every visible text's font size, smallest first, and the entry bodies' smallest. */
+async function projectedSizes(page: Page): Promise<{ smallest: Array<{ size: number; text: string }>; bodies: number }> {
+  return page.evaluate(() => {
+    const sizes: Array<{ size: number; text: string }> = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent?.trim();
+      const parent = node.parentElement;
+      if (!text || !parent || parent.closest(".visually-hidden")) continue;
+      if (!parent.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const box = range.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      sizes.push({ size: parseFloat(getComputedStyle(parent).fontSize), text: text.slice(0, 40) });
+    }
+    sizes.sort((a, b) => a.size - b.size);
+    const bodies = [...document.querySelectorAll(".entry-body")].map((node) => parseFloat(getComputedStyle(node).fontSize));
+    return { smallest: sizes.slice(0, 5), bodies: Math.min(...bodies) };
+  });
+}
+
+/** Elements that hold visible text and cut some off (overflow hidden, content larger than the box), but for a pager. */
+async function clippedText(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const clipped: string[] = [];
+    for (const element of document.querySelectorAll<HTMLElement>("body *")) {
+      if (element.closest(".visually-hidden") || element.dataset.pager === "paged") continue;
+      if (!element.checkVisibility({ checkVisibilityCSS: true }) || !element.innerText?.trim()) continue;
+      const style = getComputedStyle(element);
+      const hides = (value: string) => value === "hidden" || value === "clip";
+      const cutY = hides(style.overflowY) && element.scrollHeight > element.clientHeight + 1;
+      const cutX = hides(style.overflowX) && element.scrollWidth > element.clientWidth + 1;
+      if (cutY || cutX) clipped.push(`${element.tagName.toLowerCase()}.${element.className} ${element.scrollHeight}>${element.clientHeight}`);
+    }
+    return clipped;
+  });
+}
+
+const PROJECTORS = [
+  { width: 1920, height: 1080 },
+  { width: 1280, height: 720 },
+  { width: 1024, height: 768 },
+];
+
+test("the projector is read from the back: 28 px text at 1920×1080, and at every size nothing overflows or is cut off; a long update pages", async ({ browser }) => {
+  const { console, code } = await startClass(browser, "18:13");
+  // Two cards pinned, so the side column has something long to show.
+  await console.getByText(/More cards/).click();
+  await console.getByRole("button", { name: /^Pin “Syria/ }).click();
+  const projectors: Page[] = [];
+  for (const size of PROJECTORS) {
+    const projector = await open(browser, `/s/${code}/present`, size);
+    projectors.push(projector);
+    await expect(projector.locator(".featured .entry")).toContainText("Putin: Talks Were Successful");
+    await expect(projector.locator('article[data-card="syria"]')).toBeVisible();
+    await projector.screenshot({ path: shot(`room-projector-${size.width}x${size.height}.png`) });
+    if (size.width === 1920) {
+      const { smallest, bodies } = await projectedSizes(projector);
+      expect(smallest[0]!.size, JSON.stringify(smallest)).toBeGreaterThanOrEqual(28);
+      expect(bodies).toBeGreaterThanOrEqual(32);
+    }
+    expect(await projector.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
+    expect(await clippedText(projector), `${size.width}×${size.height}`).toEqual([]);
+    if (size.width === 1024) expect(await seriousViolations(projector)).toEqual([]);
+  }
+
+  // A long update (three paragraphs) is too long for the smaller screens: it pages, and the clicker's PageDown turns the page.
+  await console.getByRole("textbox", { name: "Jump to" }).fill("21:01:30");
+  await console.getByRole("button", { name: "Go" }).click();
+  for (const [index, size] of PROJECTORS.entries()) {
+    const projector = projectors[index]!;
+    await expect(projector.locator(".featured .entry")).toContainText("Russia's International Authority Surged");
+    expect(await clippedText(projector), `${size.width}×${size.height}, long update`).toEqual([]);
+    const pager = projector.getByTestId("featured-pager");
+    if (size.width === 1920 && (await pager.getAttribute("data-pager")) === "whole") continue;
+    await expect(pager).toHaveAttribute("data-pager", "paged");
+    const mark = projector.getByTestId("featured-pager-page");
+    await expect(mark).toContainText(/^1 \/ \d/);
+    await projector.keyboard.press("PageDown");
+    await expect(mark).toContainText(/^2 \/ \d/);
+    expect(await pager.evaluate((node) => node.scrollTop)).toBeGreaterThan(0);
+    await projector.screenshot({ path: shot(`room-projector-${size.width}x${size.height}-page2.png`) });
+    await expect(projector.getByTestId("sim-clock")).toHaveText("21:01:30"); // the clicker paged; it did not step the class
+    await projector.keyboard.press("ArrowUp");
+    await expect(mark).toContainText(/^1 \/ \d/);
+  }
+});
+
+test("a projector opened on a new session is a lobby with the code and QR code, and shows the replay after Play", async ({ browser }) => {
+  const { console, code } = await startClass(browser);
+  const projector = await open(browser, `/s/${code}/present`, { width: 1920, height: 1080 });
+  const lobby = projector.getByTestId("lobby");
+  await expect(lobby).toBeVisible();
+  await expect(projector.getByTestId("lobby-code")).toHaveText(`${code.slice(0, 3)}-${code.slice(3)}`);
+  const qr = (await lobby.locator("svg").boundingBox())!;
+  expect(qr.width).toBeGreaterThan(500);
+  await expect(lobby).toContainText(`/s/${code.slice(0, 3)}-${code.slice(3)}`);
+  await projector.screenshot({ path: shot("room-lobby-1920x1080.png") });
+  const { smallest } = await projectedSizes(projector);
+  expect(smallest[0]!.size, JSON.stringify(smallest)).toBeGreaterThanOrEqual(28);
+  expect(await clippedText(projector)).toEqual([]);
+  expect(await seriousViolations(projector)).toEqual([]);
+
+  await console.getByRole("button", { name: "Play" }).click();
+  await expect(lobby).toHaveCount(0);
+  await expect(projector.getByTestId("projector-join")).toBeVisible();
+  await console.getByRole("button", { name: "Next entry" }).click();
+  await expect(projector.locator(".featured .entry")).toBeVisible();
+  await projector.screenshot({ path: shot("room-after-lobby-1920x1080.png") });
+});

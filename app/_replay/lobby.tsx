@@ -1,0 +1,79 @@
+"use client";
+
+/**
+ * The projector before the class starts: how to join, large, and how many
+ * have joined. Shown while the lobby rule holds (useLobby): the session's
+ * clock is paused, no update is published yet at the time it shows, and this
+ * screen has not seen it play. So a new session from the library (paused
+ * before the first update) opens as a lobby, the first Play ends it, and a
+ * session started in the middle of the coverage shows its replay at once.
+ * A class rewound before its first update and paused does not fall back to
+ * the lobby on this screen (it does after a reload: the rule is the
+ * session's state, and a paused clock before any update has nothing else to show).
+ */
+import { useEffect, useState } from "react";
+import type { ReplayClient } from "@/client/replay-client";
+import { formatJoinCode } from "@/domain/join-code";
+import { useSimValue, type SimClock } from "./sim-clock";
+import styles from "./lobby.module.css";
+
+/**
+ * Followers connected to the whole room (the projector among them), from the server's
+ * `session:audience` event `{ sessionId, followers }`; undefined until the first one.
+ */
+export function useAudience(client: ReplayClient | undefined, sessionId: string | undefined): number | undefined {
+  const [followers, setFollowers] = useState<{ sessionId: string; count: number } | undefined>();
+  useEffect(() => {
+    if (!client || !sessionId) return;
+    // Not in the protocol's typed event map yet: read as unknown and checked here.
+    const socket = client.socket as unknown as { on(event: string, listener: (payload: unknown) => void): void; off(event: string, listener: (payload: unknown) => void): void };
+    const onAudience = (payload: unknown) => {
+      if (typeof payload !== "object" || payload === null) return;
+      const { sessionId: id, followers: count } = payload as { sessionId?: unknown; followers?: unknown };
+      if (id === sessionId && typeof count === "number" && Number.isInteger(count) && count >= 0) setFollowers({ sessionId, count });
+    };
+    socket.on("session:audience", onAudience);
+    return () => socket.off("session:audience", onAudience);
+  }, [client, sessionId]);
+  return followers?.sessionId === sessionId ? followers?.count : undefined;
+}
+
+/** Whether the projector shows the lobby (see the rule above). */
+export function useLobby(active: boolean, clock: SimClock, shownCount: number): boolean {
+  const playing = useSimValue(clock, (c) => (c.clock ? c.clock.playing : undefined));
+  const [played, setPlayed] = useState(false);
+  if (playing && !played) setPlayed(true);
+  return active && playing === false && !played && shownCount === 0;
+}
+
+interface Props {
+  code: string;
+  url: string;
+  qrSvg: string | undefined;
+  /** Followers of the session, this projector included; undefined while unknown. */
+  followers: number | undefined;
+}
+
+export function Lobby({ code, url, qrSvg, followers }: Props) {
+  // The projector itself follows the session: the room is everyone else.
+  const joined = followers === undefined ? undefined : Math.max(0, followers - 1);
+  return (
+    <section className={styles.lobby} aria-labelledby="lobby-title" data-testid="lobby">
+      {qrSvg && <span className={styles.qr} role="img" aria-label={`QR code for ${url}`} dangerouslySetInnerHTML={{ __html: qrSvg }} />}
+      <div className={styles.words}>
+        <h2 className={styles.title} id="lobby-title">
+          Join the class
+        </h2>
+        <p className={styles.how}>
+          Scan the code, or open <strong className={styles.url}>{url.replace(/^https?:\/\//, "")}</strong>
+        </p>
+        <p className={styles.how}>
+          Session code <strong className={styles.code} data-testid="lobby-code">{formatJoinCode(code)}</strong>
+        </p>
+        <p className={styles.count} data-testid="lobby-count" role="status">
+          {joined === undefined ? "The replay starts when your teacher presses Play." : joined === 1 ? "1 has joined" : `${joined} have joined`}
+        </p>
+      </div>
+    </section>
+  );
+}
