@@ -419,7 +419,7 @@ async function keyPress(browser: Browser, url: string, pathname: string, presses
     const note =
       `${samples.length} presses of "l" (+1 simulated minute) at ?t=${FEED_T}; capturing keydown → MutationObserver on the clock's text. ` +
       `A solo session applies the command to its local clock at once (the server's answer, median ${Number.isFinite(roundTrip) ? roundTrip.toFixed(1) : "n/a"} ms ` +
-      `when one arrived before the DOM changed, confirms it later), so this is the React render of the whole view in the keydown's task` +
+      `when one arrived before the DOM changed, confirms it later), so this is the key map and the render the command causes in the keydown's task` +
       (clock === expected ? "" : `. Clock ended at ${clock}, expected ${expected}`);
     return [
       { name: "key press → DOM updated, median", value: p50, unit: "ms", target: KEY_TARGET, spread: `${Math.min(...samples).toFixed(1)}–${Math.max(...samples).toFixed(1)} over ${samples.length}`, note },
