@@ -14,26 +14,24 @@
 import { useEffect, useState } from "react";
 import type { ReplayClient } from "@/client/replay-client";
 import { formatJoinCode } from "@/domain/join-code";
+import { serverEvents } from "@/domain/protocol";
 import { useSimValue, type SimClock } from "./sim-clock";
 import styles from "./lobby.module.css";
 
 /**
- * Followers connected to the whole room (the projector among them), from the server's
+ * Students' devices following the session (projectors not counted), from the server's
  * `session:audience` event `{ sessionId, followers }`; undefined until the first one.
  */
 export function useAudience(client: ReplayClient | undefined, sessionId: string | undefined): number | undefined {
   const [followers, setFollowers] = useState<{ sessionId: string; count: number } | undefined>();
   useEffect(() => {
     if (!client || !sessionId) return;
-    // Not in the protocol's typed event map yet: read as unknown and checked here.
-    const socket = client.socket as unknown as { on(event: string, listener: (payload: unknown) => void): void; off(event: string, listener: (payload: unknown) => void): void };
     const onAudience = (payload: unknown) => {
-      if (typeof payload !== "object" || payload === null) return;
-      const { sessionId: id, followers: count } = payload as { sessionId?: unknown; followers?: unknown };
-      if (id === sessionId && typeof count === "number" && Number.isInteger(count) && count >= 0) setFollowers({ sessionId, count });
+      const parsed = serverEvents["session:audience"].safeParse(payload);
+      if (parsed.success && parsed.data.sessionId === sessionId && parsed.data.followers >= 0) setFollowers({ sessionId, count: parsed.data.followers });
     };
-    socket.on("session:audience", onAudience);
-    return () => socket.off("session:audience", onAudience);
+    client.socket.on("session:audience", onAudience);
+    return () => void client.socket.off("session:audience", onAudience);
   }, [client, sessionId]);
   return followers?.sessionId === sessionId ? followers?.count : undefined;
 }
@@ -50,13 +48,12 @@ interface Props {
   code: string;
   url: string;
   qrSvg: string | undefined;
-  /** Followers of the session, this projector included; undefined while unknown. */
+  /** Students' devices following the session; undefined while unknown. */
   followers: number | undefined;
 }
 
 export function Lobby({ code, url, qrSvg, followers }: Props) {
-  // The projector itself follows the session: the room is everyone else.
-  const joined = followers === undefined ? undefined : Math.max(0, followers - 1);
+  const joined = followers;
   return (
     <section className={styles.lobby} aria-labelledby="lobby-title" data-testid="lobby">
       {qrSvg && <span className={styles.qr} role="img" aria-label={`QR code for ${url}`} dangerouslySetInnerHTML={{ __html: qrSvg }} />}

@@ -195,6 +195,11 @@ test("a projector opened on a new session is a lobby with the code and QR code, 
   const qr = (await lobby.locator("svg").boundingBox())!;
   expect(qr.width).toBeGreaterThan(500);
   await expect(lobby).toContainText(`/s/${code.slice(0, 3)}-${code.slice(3)}`);
+  // The room fills up: the projector counts the students' devices, not itself.
+  await open(browser, `/s/${code}`, { width: 390, height: 844 }, true);
+  await expect(projector.getByTestId("lobby-count")).toHaveText("1 has joined");
+  await open(browser, `/s/${code}`, { width: 1280, height: 800 });
+  await expect(projector.getByTestId("lobby-count")).toHaveText("2 have joined");
   await projector.screenshot({ path: shot("room-lobby-1920x1080.png") });
   const { smallest } = await projectedSizes(projector);
   expect(smallest[0]!.size, JSON.stringify(smallest)).toBeGreaterThanOrEqual(28);
