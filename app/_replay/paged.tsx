@@ -82,7 +82,7 @@ function PagedBox({ children, className, clicker = false, resetKey, testId }: Om
 
   return (
     <div className={[styles.frame, className].filter(Boolean).join(" ")}>
-      <div className={styles.box} ref={box} data-pager={pages > 1 ? "paged" : "whole"} data-testid={testId}>
+      <div className={styles.box} ref={box} data-pager={pages > 1 ? "paged" : "whole"} data-page={shown > 0 ? "later" : "first"} data-testid={testId}>
         <div>{children}</div>
       </div>
       {pages > 1 && (
