@@ -116,7 +116,7 @@ export type ReplayEvent =
   | { type: "state"; view: SessionView }
   | { type: "entries"; added: ProtocolEntry[]; view: SessionView }
   | { type: "resynced"; view: SessionView }
-  | { type: "presence"; followers: number; presenters: number; sync: FollowerSync }
+  | { type: "presence"; followers: number; presenters: number; projectors: number; sync: FollowerSync }
   /** How many follow the session (told to everyone, for a projector's lobby and answer count). */
   | { type: "audience"; followers: number }
   /** The session could not be followed any more (expired, deleted, refused). */
@@ -160,8 +160,8 @@ export class ReplayClient {
     this.sync = new ClockSync(socket, now);
     this.listen("session:state", (snapshot) => this.onState(snapshot));
     this.listen("session:entries", (payload) => this.onEntries(payload));
-    this.listen("session:presence", ({ sessionId, followers, presenters, sync }) => {
-      if (sessionId === this.view?.sessionId) this.emit({ type: "presence", followers, presenters, sync });
+    this.listen("session:presence", ({ sessionId, followers, presenters, projectors, sync }) => {
+      if (sessionId === this.view?.sessionId) this.emit({ type: "presence", followers, presenters, projectors, sync });
     });
     this.listen("session:audience", ({ sessionId, followers }) => {
       if (sessionId === this.view?.sessionId) this.emit({ type: "audience", followers });

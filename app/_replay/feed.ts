@@ -28,8 +28,10 @@ export type ReplayMode =
 export type ReplayRole = "solo" | "follower" | "projector" | "presenter";
 
 export interface Presence {
+  /** Students' devices (projectors are counted apart). */
   followers: number;
   presenters: number;
+  projectors: number;
   sync: FollowerSync;
 }
 

@@ -29,6 +29,9 @@ import { Transport } from "./transport";
 import { useArrivals } from "./use-arrivals";
 import { useKeyMap } from "./use-key-map";
 import { useReplaySession } from "./use-replay-session";
+import { QuestionCard } from "./questions/question-card";
+import { QuestionOnProjector } from "./questions/question-projector";
+import { useQuestion } from "./questions/use-question";
 import button from "../button.module.css";
 import listStyles from "./entry-list.module.css";
 import styles from "./replay-view.module.css";
@@ -102,6 +105,8 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
   const preview = useCallback((ms: number | null) => clock.setPreview(ms), [clock]);
   const seek = useCallback((to: number) => void send({ type: "seek", to }), [send]);
   const toggleOldestFirst = useCallback(() => setOldestFirst((on) => !on), []);
+  // The class's question, for a student's card or the projector (the console keeps its own, with every answer).
+  const question = useQuestion(client, mode.kind === "session" && role !== "presenter" ? view?.sessionId : undefined, false);
   const join = useMemo(() => (role === "projector" && joinUrl ? { url: joinUrl, qrSvg: joinQrSvg } : undefined), [role, joinUrl, joinQrSvg]);
 
   if (session.error) {
@@ -149,6 +154,15 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
       )}
       <ClockBar feed={feed} clock={clock} join={lobby ? undefined : join} projector={projector} />
       {lobby && mode.kind === "session" && joinUrl && <Lobby code={mode.code} url={joinUrl} qrSvg={joinQrSvg} followers={followers} />}
+
+      {question.current && !(question.current.status === "revealed" && view?.clock.playing) && (
+        // Until the class plays on after the reveal: then it sees what really happened.
+        role === "projector" ? (
+          <QuestionOnProjector question={question.current} following={followers} />
+        ) : (
+          <QuestionCard question={question.current} state={question} />
+        )
+      )}
 
       {view && role !== "projector" && <SessionScrubber feed={feed} timeline={view.timeline} entries={view.entries} clock={clock} onPreview={preview} onSeek={seek} className={styles.fades} />}
 

@@ -61,7 +61,7 @@ export function useReplaySession(feed: ReplayFeed, mode: ReplayMode): ReplaySess
       clock.tick();
     };
     const off = replay.on((event) => {
-      if (event.type === "presence") return setPresence({ followers: event.followers, presenters: event.presenters, sync: event.sync });
+      if (event.type === "presence") return setPresence({ followers: event.followers, presenters: event.presenters, projectors: event.projectors, sync: event.sync });
       if (event.type === "lost") return setError(event.message);
       show();
     });

@@ -330,6 +330,25 @@ describe("room logic over an in-memory socket pair", () => {
     for (const { pair } of followers) expect(lastState(pair).question).toMatchObject({ status: "revealed", correctOption: 1, results: { kind: "choice", counts: [1, 1], total: 2 } });
   });
 
+  it("a projector is counted apart from those following, and every screen hears how many follow", async () => {
+    const { hub, presenter, followers, created, client } = await classOf(2);
+    const projector = client("192.0.2.50");
+    await hub.until(projector.client.join({ code: created.code! }, undefined, "projector"));
+    vi.advanceTimersByTime(250);
+    await hub.flush();
+    const last = <E extends "session:presence" | "session:audience">(pair: TestSocketPair, event: E) =>
+      pair.received.filter((m) => m.event === event).at(-1)?.payload as ServerPayload<E> | undefined;
+    expect(last(presenter.pair, "session:presence")).toMatchObject({ followers: 2, projectors: 1, presenters: 1 });
+    // The projector joined last, yet it hears the count (for its lobby and "12 of 25 answered").
+    expect(last(projector.pair, "session:audience")).toMatchObject({ followers: 2 });
+    expect(last(followers[0]!.pair, "session:audience")).toMatchObject({ followers: 2 });
+    expect(projector.pair.received.some((m) => m.event === "session:presence")).toBe(false);
+    // A rejoin after a dropped connection says again that it is a projector.
+    projector.pair.reconnect();
+    await hub.flush();
+    expect(projector.pair.sent.filter((m) => m.event === "session:join").at(-1)!.payload).toMatchObject({ screen: "projector" });
+  });
+
   it("presence: the presenter hears who follows, and a count that fails (a dead process) is retried", async () => {
     const { hub, presenter, followers } = await classOf(2);
     vi.advanceTimersByTime(250);

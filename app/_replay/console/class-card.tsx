@@ -34,7 +34,7 @@ export function ClassCard({ view, presence, send, code }: Props) {
       <h2 className={styles.heading}>Class</h2>
       <p data-testid="follower-count">
         {presence
-          ? `${presence.followers} following (students' devices and the projector)${presence.presenters > 1 ? `; ${presence.presenters} consoles` : ""}`
+          ? `${presence.followers} following${presence.projectors > 0 ? ` · ${presence.projectors === 1 ? "1 projector" : `${presence.projectors} projectors`}` : ""}${presence.presenters > 1 ? `; ${presence.presenters} consoles` : ""}`
           : "Counting followers…"}
       </p>
       {sync && (

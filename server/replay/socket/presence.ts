@@ -79,7 +79,8 @@ export class PresenceCounter {
       const following = measures.filter((measure) => !measure.projector);
       const audience = { sessionId, followers: following.length };
       const audienceKey = JSON.stringify(audience);
-      if (this.lastAudience.get(sessionId) !== audienceKey) {
+      // After a join or leave (`always`), tell it again: the screen that just joined has not heard it.
+      if (always || this.lastAudience.get(sessionId) !== audienceKey) {
         this.lastAudience.set(sessionId, audienceKey);
         this.rooms.emit({ rooms: [sessionRoom(sessionId)] }, "session:audience", audience);
       }
