@@ -124,3 +124,48 @@ test("the server is killed mid-session and restarted: every screen recovers by i
     await database.drop();
   }
 });
+
+test("a question open when the server is killed keeps every answer, and the class answers on after the restart", async ({ browser }) => {
+  test.setTimeout(150_000);
+  const clusterUrl = await EmbeddedPostgres.runningUrl(path.join(os.tmpdir(), `relive-e2e-${mainPort}`));
+  expect(clusterUrl, "the main test server's PostgreSQL").toBeDefined();
+  const database = await createDatabase(clusterUrl!);
+  let server = await startServer(database.url);
+  try {
+    const console = await open(browser, `${base}/replay/sputnik-helsinki-2018?t=18:00`, { width: 1440, height: 1000 });
+    await expect(console.getByTestId("sim-clock")).toHaveText("18:00:00");
+    await console.getByRole("button", { name: "Start a class session" }).click();
+    await console.waitForURL(/\/control$/);
+    const code = /\/s\/([A-Z0-9]{6})\/control/.exec(console.url())![1]!;
+    const projector = await open(browser, `${base}/s/${code}/present`, { width: 1920, height: 1080 });
+    const student = await open(browser, `${base}/s/${code}`, { width: 390, height: 844 });
+    await expect(student.getByTestId("sim-clock")).toHaveText("18:00:00");
+    await console.getByTestId("question-panel").getByRole("button", { name: /What happens next/ }).click();
+    const card = student.getByTestId("question-card");
+    await card.getByLabel("Your answer").fill("They talk alone first");
+    await card.getByRole("button", { name: "Send" }).click();
+    await expect(student.getByTestId("my-answer")).toContainText("They talk alone first");
+    await expect(projector.getByTestId("answered-count")).toHaveText("1 of 1 answered");
+
+    await kill(server);
+    for (const page of [console, projector, student]) await expect(page.getByTestId("offline")).toBeVisible();
+    server = await startServer(database.url);
+    for (const page of [console, projector, student]) await expect(page.getByTestId("offline")).toHaveCount(0, { timeout: 20_000 });
+
+    // Nothing lost: the question, the answer, the count, on every screen.
+    await expect(student.getByTestId("my-answer")).toContainText("They talk alone first");
+    await expect(console.getByTestId("console-answer")).toHaveText(/They talk alone first/);
+    await expect(projector.getByTestId("answered-count")).toHaveText("1 of 1 answered");
+    // The student changes it, the teacher closes and reveals.
+    await card.getByLabel("Change your answer").fill("A joint press conference");
+    await card.getByRole("button", { name: "Change" }).click();
+    await expect(student.getByTestId("my-answer")).toContainText("A joint press conference");
+    await console.getByTestId("question-panel").getByRole("button", { name: "Close answers" }).click();
+    await console.getByTestId("question-panel").getByRole("button", { name: "Reveal to the class" }).click();
+    await expect(projector.getByTestId("result-group")).toHaveText(/A joint press conference\s*×1/);
+  } finally {
+    for (const context of contexts.splice(0)) await context.close();
+    await kill(server);
+    await database.drop();
+  }
+});
