@@ -6,43 +6,16 @@
  * session manager with an in-memory store and fake timers, so it is exact.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Command, ProtocolEntry, Snapshot } from "@/domain/protocol";
+import type { Command, Snapshot } from "@/domain/protocol";
 import * as clock from "@/domain/replay/clock";
-import type { FeedTimeline } from "@/server/replay/feed-timeline";
 import { SessionManager } from "@/server/replay/session-manager";
 import { MemorySessionStore } from "../support/memory-session-store";
+import { FIRST, spacedFeed } from "../support/test-feed";
 
 const MIN = 60_000;
-const FIRST = Date.UTC(2018, 6, 16, 9, 0);
 const LEAD = 40;
 
-function makeFeed(): FeedTimeline {
-  // An entry every 7 minutes for 6 hours: clock changes move the cursor.
-  const entries: ProtocolEntry[] = Array.from({ length: 52 }, (_, i) => ({
-    id: `e${i}`,
-    key: `k${i}`,
-    publishedAt: new Date(FIRST + i * 7 * MIN).toISOString(),
-    kind: "text",
-    title: `Entry ${i}`,
-    body: "",
-    photoCaption: null,
-    photoCredit: null,
-    videoTitle: null,
-  }));
-  const entryTimes = entries.map((entry) => Date.parse(entry.publishedAt));
-  return {
-    id: "feed-1",
-    slug: "spacing",
-    eventDate: "2018-07-16",
-    publishedZone: "GMT",
-    eventZone: "Europe/Helsinki",
-    timeline: { start: entryTimes[0]!, end: entryTimes.at(-1)!, entryTimes },
-    entries,
-    entryKeys: entries.map((entry) => entry.key),
-    cardIds: new Set(["card-a", "card-b"]),
-    defaultPins: [],
-  };
-}
+const makeFeed = () => spacedFeed("spacing", ["card-a", "card-b"]);
 
 /** One command of every type, each changing something visible from the state before it. */
 const COMMANDS: Record<string, Command> = {

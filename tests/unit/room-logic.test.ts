@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ReplayClient, RequestRefused } from "@/client/replay-client";
-import type { ProtocolEntry, ServerPayload, Snapshot } from "@/domain/protocol";
+import type { ServerPayload, Snapshot } from "@/domain/protocol";
 import * as clock from "@/domain/replay/clock";
 import { ClassQuestions } from "@/server/classroom/questions";
 import type { FeedTimeline } from "@/server/replay/feed-timeline";
@@ -17,38 +17,12 @@ import { localBroadcast } from "@/server/replay/socket/broadcast";
 import { replayConnections, type ReplayConnections } from "@/server/replay/socket/connections";
 import { MemoryQuestionStore } from "../support/memory-question-store";
 import { MemorySessionStore } from "../support/memory-session-store";
+import { FIRST, spacedFeed } from "../support/test-feed";
 import { TestHub, type TestSocketPair } from "../support/test-socket-pair";
 
 const MIN = 60_000;
-const FIRST = Date.UTC(2018, 6, 16, 9, 0);
 
-function makeFeed(): FeedTimeline {
-  // An entry every 7 minutes for 6 hours.
-  const entries: ProtocolEntry[] = Array.from({ length: 52 }, (_, i) => ({
-    id: `e${i}`,
-    key: `k${i}`,
-    publishedAt: new Date(FIRST + i * 7 * MIN).toISOString(),
-    kind: "text",
-    title: `Entry ${i}`,
-    body: "",
-    photoCaption: null,
-    photoCredit: null,
-    videoTitle: null,
-  }));
-  const entryTimes = entries.map((entry) => Date.parse(entry.publishedAt));
-  return {
-    id: "feed-1",
-    slug: "room-logic",
-    eventDate: "2018-07-16",
-    publishedZone: "GMT",
-    eventZone: "Europe/Helsinki",
-    timeline: { start: entryTimes[0]!, end: entryTimes.at(-1)!, entryTimes },
-    entries,
-    entryKeys: entries.map((entry) => entry.key),
-    cardIds: new Set(["card-a"]),
-    defaultPins: [],
-  };
-}
+const makeFeed = () => spacedFeed("room-logic");
 
 interface Room {
   hub: TestHub;

@@ -1,0 +1,34 @@
+/** A small feed for room-logic tests: an entry every 7 minutes for 6 hours, so clock changes move the cursor. */
+import type { ProtocolEntry } from "@/domain/protocol";
+import type { FeedTimeline } from "@/server/replay/feed-timeline";
+
+const MIN = 60_000;
+/** The first entry: 2018-07-16 09:00 GMT. */
+export const FIRST = Date.UTC(2018, 6, 16, 9, 0);
+
+export function spacedFeed(slug: string, cardIds: string[] = ["card-a"]): FeedTimeline {
+  const entries: ProtocolEntry[] = Array.from({ length: 52 }, (_, i) => ({
+    id: `e${i}`,
+    key: `k${i}`,
+    publishedAt: new Date(FIRST + i * 7 * MIN).toISOString(),
+    kind: "text",
+    title: `Entry ${i}`,
+    body: "",
+    photoCaption: null,
+    photoCredit: null,
+    videoTitle: null,
+  }));
+  const entryTimes = entries.map((entry) => Date.parse(entry.publishedAt));
+  return {
+    id: "feed-1",
+    slug,
+    eventDate: "2018-07-16",
+    publishedZone: "GMT",
+    eventZone: "Europe/Helsinki",
+    timeline: { start: entryTimes[0]!, end: entryTimes.at(-1)!, entryTimes },
+    entries,
+    entryKeys: entries.map((entry) => entry.key),
+    cardIds: new Set(cardIds),
+    defaultPins: [],
+  };
+}
