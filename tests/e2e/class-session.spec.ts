@@ -55,7 +55,7 @@ test("presenter, projector and two followers (one on a phone) stay in step after
   const screens = [projector, follower, phone];
   await expectInStep(console, screens);
   await expect(console.getByTestId("follower-count")).toHaveText("2 following · 1 projector");
-  await expect(console.getByTestId("follower-sync")).toContainText("3 in sync · 0 reading on their own · 0 lagging");
+  await expect(console.getByTestId("follower-sync")).toContainText("2 in sync · 0 reading on their own · 0 lagging"); // the projector is counted apart
 
   await console.getByRole("textbox", { name: "Jump to" }).fill("18:11"); // as the clock shows it
   await console.getByRole("button", { name: "Go" }).click();
