@@ -6,7 +6,7 @@
  * scrubber previews another count, never because time passes. While the
  * reader is scrolled down, new entries wait behind a "new updates" button.
  */
-import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import type { ProtocolEntry } from "@/domain/protocol";
 import { entriesShownAt, type Timeline } from "@/domain/replay/clock";
 import { EntryView } from "./entry-view";
@@ -43,7 +43,9 @@ interface Props {
 export const EntryList = memo(function EntryList({ feed, entries, timeline, clock, projector, displayZone, oldestFirst, fresh, finder, onOpenCard }: Props) {
   useRenderCount("entry-list");
   const liveCount = useSimValue(clock, (c) => (c.sim === undefined ? 0 : Math.min(entries.length, entriesShownAt(timeline, c.sim))));
-  const preview = useSimValue(clock, (c) => (c.preview === null ? null : entriesShownAt(timeline, c.preview)));
+  // Deferred: while the scrubber is dragged, the thumb moves at once and the list follows in an
+  // interruptible render, so a 10,000-entry feed never makes the pointer wait for the list.
+  const preview = useDeferredValue(useSimValue(clock, (c) => (c.preview === null ? null : entriesShownAt(timeline, c.preview))));
   const [previewed, setPreviewed] = useState(false);
   if (preview !== null && !previewed) setPreviewed(true);
   // The whole feed, fetched on the first scrubber drag, so the preview can show entries not yet sent.
