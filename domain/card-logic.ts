@@ -2,7 +2,6 @@
  * What a context card does at run time: when it unlocks, and which words in
  * an entry mention it. No zod here: the replay page imports this.
  */
-import { DateTime } from "luxon";
 
 /** The fields these functions need from a card (see ContextCard in cards.ts). */
 interface CardLike {
@@ -11,10 +10,16 @@ interface CardLike {
   aliases: string[];
 }
 
-/** The instant from which a card may be shown, in epoch milliseconds (NaN if unparseable). */
+/** An ISO 8601 instant with its offset, the only form the card schema (cards.ts) lets in. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The instant from which a card may be shown, in epoch milliseconds (NaN if
+ * unreadable). The card schema checked the date with luxon when the card came
+ * in; reading it needs no date library, so the replay page loads none.
+ */
 export function knownFromMillis(card: Pick<CardLike, "knownFrom">): number {
-  const parsed = DateTime.fromISO(card.knownFrom, { setZone: true });
-  return parsed.isValid ? parsed.toMillis() : Number.NaN;
+  return ISO_INSTANT.test(card.knownFrom) ? Date.parse(card.knownFrom) : Number.NaN;
 }
 
 /**

@@ -1,12 +1,45 @@
 /**
- * Time-zone formatting for the UI. All zone work goes through luxon: no
- * hand-written offset arithmetic anywhere in the project.
+ * Showing instants in a zone. Formatting goes through `Intl.DateTimeFormat`,
+ * made once per zone and kept: the big clock is formatted every frame, and the
+ * browser then needs no date library to draw the replay. Reading times and
+ * zone arithmetic (parsing a jump, a day's bounds, offsets) stay with luxon
+ * (domain/replay/jump.ts); nothing in the project does offset arithmetic by
+ * hand. tests/unit/time.test.ts holds these to luxon's answers, DST
+ * changes included.
  */
-import { DateTime } from "luxon";
+
+/** A fixed locale, so the server and every browser print the same names. */
+const LOCALE = "en-GB";
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(zone: string, shape: "time" | "seconds" | "date"): Intl.DateTimeFormat {
+  const key = `${zone}|${shape}`;
+  let format = formatters.get(key);
+  if (!format) {
+    const options: Intl.DateTimeFormatOptions =
+      shape === "date"
+        ? { timeZone: zone, day: "numeric", month: "long", year: "numeric" }
+        : { timeZone: zone, hour: "2-digit", minute: "2-digit", ...(shape === "seconds" ? { second: "2-digit" } : {}), hourCycle: "h23" };
+    format = new Intl.DateTimeFormat(LOCALE, options);
+    formatters.set(key, format);
+  }
+  return format;
+}
+
+/** "18:11:07" (withSeconds) or "18:11" in `zone`, 24-hour. */
+export function wallClock(ms: number, zone: string, withSeconds: boolean): string {
+  return formatter(zone, withSeconds ? "seconds" : "time").format(ms);
+}
 
 /** "18:11" in `zone`. */
 export function clockTime(iso: string, zone: string): string {
-  return DateTime.fromISO(iso, { zone }).toFormat("HH:mm");
+  return wallClock(Date.parse(iso), zone, false);
+}
+
+/** "16 July 2018" in `zone`. */
+export function longDate(iso: string, zone: string): string {
+  return formatter(zone, "date").format(Date.parse(iso));
 }
 
 /**
@@ -17,9 +50,4 @@ export function clockTime(iso: string, zone: string): string {
 export function zoneLabel(zone: string): string {
   const city = zone.split("/").pop() ?? zone;
   return city.replaceAll("_", " ");
-}
-
-/** "16 July 2018" in `zone`. */
-export function longDate(iso: string, zone: string): string {
-  return DateTime.fromISO(iso, { zone }).toFormat("d LLLL yyyy");
 }

@@ -1,7 +1,7 @@
 /** One card's words: category, title, and either the body and source or the lock line with its reveal button. */
-import { DateTime } from "luxon";
 import type { CardCategory } from "@/domain/cards";
 import type { FeedCard } from "@/domain/feed";
+import { longDate } from "@/domain/time";
 import button from "../button.module.css";
 import styles from "./cards.module.css";
 
@@ -16,19 +16,15 @@ const CATEGORY_LABELS: Record<CardCategory, string> = {
   hindsight: "Hindsight",
 };
 
-/** A fixed locale, so the server and every browser print the same month names. */
-const LOCALE = "en-GB";
-
 /** "16 July 2018" from a `yyyy-MM-dd` date; the input itself if it cannot be read. */
 function formatSourceDate(date: string): string {
-  const parsed = DateTime.fromFormat(date, "yyyy-MM-dd", { locale: LOCALE });
-  return parsed.isValid ? parsed.toFormat("d LLLL yyyy") : date;
+  const iso = `${date}T12:00:00Z`;
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && Number.isFinite(Date.parse(iso)) ? longDate(iso, "UTC") : date;
 }
 
 /** The calendar date of `knownFrom` in the event's zone, e.g. "20 July 2018". */
 function formatKnownFrom(knownFrom: string, zone: string): string {
-  const parsed = DateTime.fromISO(knownFrom, { setZone: true, locale: LOCALE }).setZone(zone);
-  return parsed.isValid ? parsed.toFormat("d LLLL yyyy") : "a later date";
+  return Number.isFinite(Date.parse(knownFrom)) ? longDate(knownFrom, zone) : "a later date";
 }
 
 function paragraphs(body: string): string[] {

@@ -6,9 +6,9 @@
  * time since coverage start, play state, and on the projector how to join.
  */
 import { memo, useMemo } from "react";
-import { zoneLabel } from "@/domain/time";
+import { wallClock, zoneLabel } from "@/domain/time";
 import { sideZones, type ReplayFeed } from "./feed";
-import { elapsed, formatRate, wallClock } from "./format";
+import { elapsed, formatRate } from "./format";
 import { useRenderCount } from "./render-count";
 import { useSimValue, type SimClock } from "./sim-clock";
 import styles from "./clock-bar.module.css";

@@ -73,7 +73,7 @@ function AgoLabel({ publishedAt, clock }: { publishedAt: string; clock: SimClock
   return <span className={styles.ago} ref={ref} />;
 }
 
-/** The entry's time in two zones: luxon formatting, done once per entry and zone, not once per "min ago". */
+/** The entry's time in two zones, formatted once per entry and zone, not once per "min ago". */
 const EntryStamp = memo(function EntryStamp({ publishedAt, eventZone, publishedZone }: { publishedAt: string; eventZone: string; publishedZone: string }) {
   return (
     <>

@@ -1,20 +1,4 @@
-/**
- * The replay's small time labels. The big clock is formatted every frame, so
- * its formatters are made once per zone and kept (luxon builds one per call).
- */
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** "18:11:07" (withSeconds) or "18:11" in `zone`, 24-hour. */
-export function wallClock(ms: number, zone: string, withSeconds: boolean): string {
-  const key = `${zone}|${withSeconds}`;
-  let format = formatters.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", ...(withSeconds ? { second: "2-digit" } : {}), hourCycle: "h23" });
-    formatters.set(key, format);
-  }
-  return format.format(ms);
-}
+/** The replay's small labels: rates, elapsed time, "12 min ago". (Clock times: domain/time.ts.) */
 
 export function formatRate(rate: number): string {
   return `${Number.isInteger(rate) ? rate : rate.toFixed(1)}×`;

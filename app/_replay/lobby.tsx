@@ -14,7 +14,6 @@
 import { useEffect, useState } from "react";
 import type { ReplayClient } from "@/client/replay-client";
 import { formatJoinCode } from "@/domain/join-code";
-import { serverEvents } from "@/domain/protocol";
 import { useSimValue, type SimClock } from "./sim-clock";
 import styles from "./lobby.module.css";
 
@@ -27,13 +26,19 @@ export function useAudience(client: ReplayClient | undefined, sessionId: string 
   useEffect(() => {
     if (!client || !sessionId) return;
     const onAudience = (payload: unknown) => {
-      const parsed = serverEvents["session:audience"].safeParse(payload);
-      if (parsed.success && parsed.data.sessionId === sessionId && parsed.data.followers >= 0) setFollowers({ sessionId, count: parsed.data.followers });
+      if (isAudienceOf(payload, sessionId)) setFollowers({ sessionId, count: payload.followers });
     };
     client.socket.on("session:audience", onAudience);
     return () => void client.socket.off("session:audience", onAudience);
   }, [client, sessionId]);
   return followers?.sessionId === sessionId ? followers?.count : undefined;
+}
+
+/** The one event the page reads off the socket itself: checked by hand, so the browser needs no schema library. */
+function isAudienceOf(payload: unknown, sessionId: string): payload is { sessionId: string; followers: number } {
+  if (typeof payload !== "object" || payload === null) return false;
+  const { sessionId: id, followers } = payload as Record<string, unknown>;
+  return id === sessionId && Number.isInteger(followers) && (followers as number) >= 0;
 }
 
 /** Whether the projector shows the lobby (see the rule above). */

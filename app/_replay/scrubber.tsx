@@ -17,9 +17,8 @@
 import { memo, useEffect, useMemo, useRef, useState, type JSX, type KeyboardEvent as ReactKeyboardEvent } from "react";
 import type { ProtocolEntry } from "@/domain/protocol";
 import { bounds, entriesShownAt } from "@/domain/replay/clock";
-import { zoneLabel } from "@/domain/time";
+import { wallClock, zoneLabel } from "@/domain/time";
 import type { ReplayFeed } from "./feed";
-import { wallClock } from "./format";
 import { useRenderCount } from "./render-count";
 import { entryNear, fractionOfTime, layoutKeyMomentLabels, nudge, upperBound, type KeyMoment, type ScrubberTimeline } from "./scrubber-math";
 import styles from "./scrubber.module.css";

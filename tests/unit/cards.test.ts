@@ -176,6 +176,9 @@ describe("isCardLocked", () => {
   it("fails closed on an unusable time", () => {
     expect(isCardLocked(card, Number.NaN)).toBe(true);
     expect(isCardLocked({ knownFrom: "not a date" }, MIDDAY)).toBe(true);
+    // No offset: which zone would it be in? Locked, never guessed.
+    expect(isCardLocked({ knownFrom: "2018-07-16T04:00:00" }, MIDDAY)).toBe(true);
+    expect(isCardLocked({ knownFrom: "2018-07-16" }, MIDDAY)).toBe(true);
   });
 });
 

@@ -1,11 +1,11 @@
 "use client";
 
 /** The console's class card: who follows and how well, the projector and its blanking, the session's expiry, the remote. */
-import { DateTime } from "luxon";
 import { useState } from "react";
 import type { SessionView } from "@/client/replay-client";
 import type { Command } from "@/domain/protocol";
 import { SHARED_TTL_DAYS } from "@/domain/session-ttl";
+import { clockTime, longDate } from "@/domain/time";
 import { remoteLink, savedClass } from "../../class-sessions";
 import button from "../../button.module.css";
 import type { Presence } from "../feed";
@@ -28,7 +28,8 @@ export function ClassCard({ view, presence, send, code }: Props) {
     setRemote({ url, qr: await QRCode.toString(url, { type: "svg", margin: 1, errorCorrectionLevel: "M" }) });
   };
   const sync = presence?.sync;
-  const expires = DateTime.fromISO(view.expiresAt).toLocal();
+  const here = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const expires = `${longDate(view.expiresAt, here)}, ${clockTime(view.expiresAt, here)}`;
   return (
     <div className={styles.card}>
       <h2 className={styles.heading}>Class</h2>
@@ -61,7 +62,7 @@ export function ClassCard({ view, presence, send, code }: Props) {
         <span className={styles.hint}>(b)</span>
       </p>
       <p className={styles.hint} data-testid="expiry">
-        This session stays open until {expires.toFormat("d LLLL yyyy, HH:mm")}: {SHARED_TTL_DAYS} days after its last use. Resume it any time with the same code.
+        This session stays open until {expires}: {SHARED_TTL_DAYS} days after its last use. Resume it any time with the same code.
       </p>
       {remote ? (
         <div className={styles.remote} data-testid="remote">

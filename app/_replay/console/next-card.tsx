@@ -5,11 +5,11 @@
  * it) and the pause points, "What happens next? Pause before…". Renders when
  * an entry is published or a setting changes, not as time passes.
  */
-import { DateTime } from "luxon";
-import { useMemo, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import type { SessionView } from "@/client/replay-client";
 import type { Command, SessionSettings } from "@/domain/protocol";
 import { entriesShownAt } from "@/domain/replay/clock";
+import { clockTime } from "@/domain/time";
 import type { ReplayFeed } from "../feed";
 import { useFeedEntries } from "../full-feed";
 import { useRenderCount } from "../render-count";
@@ -38,10 +38,7 @@ export function NextCard({ view, clock, send, feed }: Props) {
   // A ticked pause point shows ticked at once; the server's answer replaces it (or, if refused, undoes it).
   const [pendingPause, setPendingPause] = useState<PauseSettings | undefined>();
   const pauseRequests = useRef(0);
-  const time = useMemo(() => {
-    const zone = feed.eventZone;
-    return (iso: string) => DateTime.fromISO(iso, { zone }).toFormat("HH:mm");
-  }, [feed.eventZone]);
+  const time = (iso: string) => clockTime(iso, feed.eventZone);
 
   const next = entries?.[shown];
   const upcoming = entries?.slice(shown, showAll ? undefined : shown + UPCOMING) ?? [];
