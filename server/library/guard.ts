@@ -4,13 +4,13 @@
  *   pages (Sec-Fetch-Site same-origin, or an Origin equal to the Host), so a page elsewhere cannot
  *   ride on the browser's library cookie, even though the cookie is SameSite=Strict already;
  * - the key: the library cookie (library-key.ts) or `Authorization: Bearer <key>` for scripts;
- * - rate limits per address: key attempts (right or wrong), and changes to the library.
+ * - rate limits per address: wrong key attempts, and changes to the library.
  */
 import type { IncomingMessage } from "node:http";
 import { addressKey, AddressRate, originAllowed } from "../http/security";
 import { LIBRARY_COOKIE, type LibraryKey } from "./library-key";
 
-/** Key attempts an address may make per minute (a login, or a request carrying a wrong key). */
+/** Wrong keys an address may try per minute (at the login, or as a bearer token). */
 export const KEY_ATTEMPTS_PER_MINUTE = 10;
 /** Library changes (previews, imports, card edits, deletions) an address may make per minute. */
 export const CHANGES_PER_MINUTE = 60;
@@ -31,7 +31,7 @@ export const KEY_NEEDED: Refusal = {
 const SAFE = new Set(["GET", "HEAD"]);
 
 export class LibraryGuard {
-  private readonly attempts: AddressRate;
+  private readonly failures: AddressRate;
   private readonly changes: AddressRate;
 
   constructor(
@@ -39,7 +39,7 @@ export class LibraryGuard {
     now: () => number = Date.now,
     limits = { keyAttempts: KEY_ATTEMPTS_PER_MINUTE, changes: CHANGES_PER_MINUTE },
   ) {
-    this.attempts = new AddressRate(limits.keyAttempts, now);
+    this.failures = new AddressRate(limits.keyAttempts, now);
     this.changes = new AddressRate(limits.changes, now);
   }
 
@@ -58,11 +58,17 @@ export class LibraryGuard {
     return this.key.validToken(readCookie(req, LIBRARY_COOKIE));
   }
 
-  /** Checks a key someone entered: undefined if right, else the refusal (wrong, or too many attempts). */
+  /**
+   * Checks a key someone entered: undefined if right, else the refusal. Only wrong keys count;
+   * once an address has used up its wrong attempts, every attempt is refused unchecked until
+   * the allowance refills, so guessing gets no answer, right or wrong.
+   */
   tryKey(req: IncomingMessage, given: string): Refusal | undefined {
-    const allowed = this.attempts.take(addressKey(req.socket.remoteAddress));
-    if (!allowed.ok) return tooMany("key attempts", KEY_ATTEMPTS_PER_MINUTE, allowed.retryAfterMs);
+    const address = addressKey(req.socket.remoteAddress);
+    const allowed = this.failures.peek(address);
+    if (!allowed.ok) return tooMany("wrong key attempts", KEY_ATTEMPTS_PER_MINUTE, allowed.retryAfterMs);
     if (this.key.matches(given)) return undefined;
+    this.failures.take(address);
     return { status: 403, error: "wrong_key", message: "That is not the library key" };
   }
 
