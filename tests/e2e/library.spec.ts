@@ -203,6 +203,24 @@ test("an authored card previews its unlock time and stays locked in the replay u
   await expect(card).toContainText("Market Square");
 });
 
+test("key moments and pause points are saved, and the replay's timeline labels the moment", async ({ page }) => {
+  await enterKey(page);
+  await page.goto("/library/ledger-helsinki");
+  await page.getByRole("button", { name: "Add a moment" }).click();
+  const moments = page.getByRole("group", { name: /^Key moments/ });
+  await moments.getByLabel("Label").fill("Talks begin");
+  await moments.getByLabel("Date").fill("2018-07-16");
+  await moments.getByLabel("Time").fill("14:10");
+  await page.getByRole("region", { name: "Updates to pause before" }).getByLabel(/Talks over after more than four hours/).check();
+  await page.getByRole("button", { name: "Save moments and pause points" }).click();
+  await expect(page.locator("main [role=status]")).toHaveText("Saved.");
+  const feed = await (await page.request.get("/api/feeds/ledger-helsinki")).json();
+  expect(feed.keyMoments).toEqual([{ label: "Talks begin", at: "2018-07-16T11:10:00.000Z" }]);
+  expect(feed.pauseKeys).toHaveLength(1);
+  await page.goto("/replay/ledger-helsinki");
+  await expect(page.getByRole("button", { name: /Talks begin/ })).toBeVisible();
+});
+
 test("the export round-trips: importing it again changes nothing", async ({ page }) => {
   await enterKey(page);
   const feed = await page.request.get("/api/library/feeds/ledger-helsinki/export?file=feed");

@@ -70,7 +70,7 @@ export function CardForm({ slug, feed, editing, onDone }: Props) {
       <div className={styles.grid}>
         <div>
           <label htmlFor="card-title">Title</label>
-          <input id="card-title" value={title} onChange={(e) => setTitle(e.currentTarget.value)} required {...invalid("title")} />
+          <input id="card-title" autoFocus value={title} onChange={(e) => setTitle(e.currentTarget.value)} required {...invalid("title")} />
         </div>
         <div>
           <label htmlFor="card-id">Id (kebab-case; from the title if empty)</label>
