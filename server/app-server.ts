@@ -179,6 +179,8 @@ export async function startServer(env: Env, log: (line: string) => void = consol
       void readBodyWithin(req, res).then((proceed) => proceed && route(req, res, isApi));
     };
     const routeLibrary = (req: http.IncomingMessage, res: http.ServerResponse) => {
+      // A refusal sent before the body is read (no key, another site) closes the connection rather than draining it.
+      closeIfBodyUnread(req, res);
       if (malformedPath(req.url)) return sendJson(res, 400, { error: "bad_url", message: "That address has a broken %-escape" });
       handleLibraryApi(req, res, libraryApi).catch((error: unknown) => {
         console.error("relive: request failed:", req.method, req.url, error);
