@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_LIBRARY_KEY } from "./library-key";
 
@@ -54,6 +55,12 @@ function jsonFeed(changedHeadline = "Result declared") {
       { "@type": "BlogPosting", identifier: "e1", headline: "Polls close", articleBody: "Counting starts.", datePublished: "2016-06-23T22:00:00+01:00" },
     ],
   });
+}
+
+/** axe-core's serious and critical violations on the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 /** The page's own alerts (Next adds an empty one of its own, the route announcer). */
@@ -149,6 +156,7 @@ test("saved HTML pages: an @graph page (zone corrected), several JSON-LD blocks,
   await expect(page.getByRole("heading", { name: "Preview: Helsinki summit live: Trump and Putin meet – as it happened" })).toBeVisible();
   await expect(page.getByText(/Guessed: the updates' times are written with the offset \+03:00/).first()).toBeVisible();
   await expect(anomalies(page).locator('[data-kind="markup_stripped"]')).toContainText("<p>");
+  expect(await seriousViolations(page)).toEqual([]);
   // Correct the guessed zones and the slug, preview again, save.
   await page.getByLabel(/^Zone of the printed times/).fill("Europe/Helsinki");
   await page.getByLabel(/^Zone of the event/).fill("Europe/Helsinki");
@@ -183,6 +191,7 @@ test("an authored card previews its unlock time and stays locked in the replay u
   await page.getByLabel("Date", { exact: true }).fill("2018-07-16");
   await page.getByLabel("Time", { exact: true }).fill("14:05");
   await expect(page.getByText(/^Shows from 14:05 Helsinki time: after update \d+ of 5/)).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
   await page.getByLabel("Pinned by default").check();
   // The server validates as the card importer does, and the error names the field.
   await page.getByLabel(/^Published/).fill("16 July 2018");

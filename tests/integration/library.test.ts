@@ -27,6 +27,10 @@ async function client(url: string): Promise<ReplayClient> {
   return replay;
 }
 
+async function until(condition: () => boolean, ms = 5000): Promise<void> {
+  for (const start = Date.now(); !condition(); await delay(20)) if (Date.now() - start > ms) throw new Error("timed out waiting");
+}
+
 /** A library request as a script sends it: the key as a bearer token. */
 function library(url: string, key: string, path: string, init: RequestInit = {}) {
   return fetch(`${url}/api/library${path}`, { ...init, headers: { Authorization: `Bearer ${key}`, ...(init.headers ?? {}) } });
@@ -38,6 +42,8 @@ describe("the library key", () => {
     const env = { DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir(), RELIVE_ADMIN_KEY: "" };
     const first = await spawnServer(env);
     expect(first.url, first.output()).toBeDefined();
+    // The banner follows the "ready on" line that spawnServer waits for.
+    await until(() => first.output().includes("the feed library"));
     const printed = new RegExp(`${first.url!.replace(/[.:/]/g, "\\$&")}/library\\?key=([A-Za-z0-9_-]{43})`).exec(first.output());
     expect(printed, first.output()).not.toBeNull();
     const key = printed![1]!;
@@ -59,6 +65,7 @@ describe("the library key", () => {
 
     const second = await spawnServer(env);
     expect(second.url, second.output()).toBeDefined();
+    await until(() => second.output().includes("the feed library"));
     expect(second.output()).not.toMatch(/library\?key=/);
     expect(second.output()).toContain("Library key: stored (hashed) in the database");
     expect((await library(second.url!, key, "/limits")).status).toBe(200);
