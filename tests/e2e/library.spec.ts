@@ -12,7 +12,8 @@ import { E2E_LIBRARY_KEY } from "./library-key";
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
 const fixture = (name: string) => ({ name, mimeType: "text/html", buffer: fs.readFileSync(path.join(FIXTURES, name)) });
 
-test.describe.configure({ mode: "serial" });
+// Serial: later tests use the feeds earlier ones import. A busy machine makes a page load take seconds.
+test.describe.configure({ mode: "serial", timeout: 60_000 });
 
 /** Enters the key once, through the link the server prints at start-up. */
 async function enterKey(page: Page) {
