@@ -113,7 +113,8 @@ export function CardForm({ slug, feed, editing, onDone }: Props) {
         </div>
       </fieldset>
       <fieldset className={styles.group}>
-        <legend>Known from: the card stays locked until the replay reaches this moment</legend>
+        <legend>Known from</legend>
+        <p className={styles.hint}>The card stays locked until the replay reaches this moment.</p>
         <div className={styles.grid}>
           <div>
             <label htmlFor="known-date">Date</label>

@@ -53,7 +53,8 @@ export function MomentsForm({ slug, zone, keyMoments, pauseKeys, entries }: Prop
         Key moments and pause points
       </h2>
       <fieldset className={styles.group}>
-        <legend>Key moments, labelled on the replay&apos;s timeline (times in {zone})</legend>
+        <legend>Key moments</legend>
+        <p className={styles.hint}>Labelled on the replay&apos;s timeline. Times in {zone}.</p>
         {rows.map((row, i) => (
           <div key={i} className={styles.momentRow}>
             <label>
@@ -75,7 +76,8 @@ export function MomentsForm({ slug, zone, keyMoments, pauseKeys, entries }: Prop
         </button>
       </fieldset>
       <fieldset className={styles.group}>
-        <legend>Suggested pause points: a class session can pause just before these updates ({pauses.size} chosen)</legend>
+        <legend>Suggested pause points ({pauses.size} chosen)</legend>
+        <p className={styles.hint}>A class session can pause just before these updates.</p>
         <div className={styles.scroll} tabIndex={0} role="region" aria-label="Updates to pause before">
           <ul className={styles.plain}>
             {entries.map((e) => (
