@@ -4,7 +4,6 @@
  */
 import type { FeedDetail } from "@/domain/feed";
 import { longDate } from "@/domain/time";
-import keyMoments from "@/data/key-moments.json";
 import type { ReplayFeed } from "./_replay/feed";
 
 export function toReplayFeed(feed: FeedDetail): ReplayFeed {
@@ -18,10 +17,8 @@ export function toReplayFeed(feed: FeedDetail): ReplayFeed {
     coverageStart: feed.coverageStart,
     cards: feed.cards,
     notes: feed.notes,
-    keyMoments: ((keyMoments as Record<string, Array<{ label: string; at: string }>>)[feed.slug] ?? []).map((moment) => ({
-      label: moment.label,
-      at: Date.parse(moment.at),
-    })),
+    // Stored with the feed (seeded from data/key-moments.json, edited in the library).
+    keyMoments: feed.keyMoments.map((moment) => ({ label: moment.label, at: Date.parse(moment.at) })),
   };
 }
 

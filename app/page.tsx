@@ -27,7 +27,7 @@ export default async function HomePage() {
         </h2>
         {feeds.length === 0 ? (
           <p className={styles.empty}>
-            No feeds yet. Import one with <code>npm run import -- &lt;file&gt;</code>.
+            No feeds yet. Import one in the <a href="/library">library</a>.
           </p>
         ) : (
           <ul className={styles.list}>
@@ -38,6 +38,9 @@ export default async function HomePage() {
             ))}
           </ul>
         )}
+        <p className={styles.empty}>
+          <a href="/library">Bring a live blog</a>: import, check and annotate feeds (needs the library key).
+        </p>
       </section>
     </main>
   );

@@ -40,16 +40,32 @@ const isoDateSchema = z.iso
   .date({ message: "must be a date in the form yyyy-MM-dd" })
   .refine((s) => DateTime.fromFormat(s, "yyyy-MM-dd").isValid, { message: "is not a valid date" });
 
-export const cardSourceSchema = z.strictObject({
-  outlet: nonBlank("source.outlet"),
-  title: nonBlank("source.title"),
-  /** Publication date as found in (or inferred from) the document. */
-  date: isoDateSchema,
-  /** File name of the seed document the card is written from. */
-  seed: z.string().regex(SEED_FILE, { message: "must be a seed file name like 000_0123456789abcdef.txt" }),
-  /** How the date or `knownFrom` was established when the document does not state it plainly. */
-  dateNote: nonBlank("source.dateNote").optional(),
-});
+/**
+ * Where a card's facts come from. A card written from one of the project's seed documents names
+ * it (`seed`); a card authored in the library may give the source's address (`url`) instead, or
+ * neither when the source is not online (a book, an archive); never both.
+ */
+export const cardSourceSchema = z
+  .strictObject({
+    outlet: nonBlank("source.outlet"),
+    title: nonBlank("source.title"),
+    /** Publication date as found in (or inferred from) the document. */
+    date: isoDateSchema,
+    /** File name of the seed document the card is written from. */
+    seed: z.string().regex(SEED_FILE, { message: "must be a seed file name like 000_0123456789abcdef.txt" }).optional(),
+    /** The source's web address. */
+    url: z
+      .string()
+      .max(2000, { message: "must be at most 2000 characters" })
+      .refine((s) => /^https?:\/\/[^\s/]+/i.test(s) && URL.canParse(s), { message: "must be an http:// or https:// address" })
+      .optional(),
+    /** How the date or `knownFrom` was established when the document does not state it plainly. */
+    dateNote: nonBlank("source.dateNote").optional(),
+  })
+  .refine((source) => source.seed === undefined || source.url === undefined, { message: "give either seed or url, not both", path: ["url"] });
+
+/** Whether a stored source reference (card.sourceRef) names a seed document rather than an address. */
+export const isSeedRef = (ref: string): boolean => SEED_FILE.test(ref);
 
 export const contextCardSchema = z.strictObject({
   id: z.string().regex(KEBAB_CASE, { message: "must be kebab-case (a-z, 0-9, single hyphens)" }),

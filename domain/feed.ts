@@ -41,6 +41,10 @@ export interface FeedCard {
 }
 
 export interface FeedDetail extends FeedSummary {
+  /** Labelled marks on the replay's scrubber, by time. */
+  keyMoments: Array<{ label: string; at: string }>;
+  /** Keys of the entries a class session is suggested to pause before, in replay order. */
+  pauseKeys: string[];
   /** In replay order: publishedAt ascending, ties lower-on-the-page first. */
   entries: FeedEntry[];
   cards: FeedCard[];

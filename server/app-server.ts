@@ -27,6 +27,9 @@ import {
   readBodyWithin,
   refuseUpgrade,
 } from "./http/security";
+import { LibraryGuard } from "./library/guard";
+import { handleLibraryApi, isLibraryApi, type LibraryApiContext } from "./library/library-api";
+import { loadLibraryKey } from "./library/library-key";
 import { startReplay } from "./replay";
 import type { ReplayServer } from "./replay/socket-server";
 import { prepareSessionPage } from "./replay/session-pages";
@@ -38,6 +41,8 @@ export interface RunningServer {
   url: string;
   port: number;
   db: Db;
+  /** A library key generated at this start (none was set or stored), for the banner to print once. */
+  generatedLibraryKey?: string;
   close(): Promise<void>;
 }
 
@@ -80,6 +85,10 @@ export async function startServer(env: Env, log: (line: string) => void = consol
     const db = createPrismaClient(database.url);
     disposers.push(() => db.$disconnect());
     if (!env.RELIVE_SKIP_SEED) await seedDatabase(db, log);
+
+    const library = await loadLibraryKey(db, env.RELIVE_ADMIN_KEY);
+    log(`Library key: ${library.from === "env" ? "RELIVE_ADMIN_KEY" : library.generated ? "generated (printed below, once)" : "stored (hashed) in the database"}`);
+    const libraryApi: LibraryApiContext = { db, guard: new LibraryGuard(library.key), secure: env.RELIVE_PUBLIC_URL?.startsWith("https:") ?? false };
 
     const feeds = new FeedRepository(db);
     const api: ApiContext = { feeds, pingDatabase: async () => void (await db.$queryRaw`SELECT 1`) };
@@ -125,6 +134,7 @@ export async function startServer(env: Env, log: (line: string) => void = consol
     provideServices({
       feeds,
       sessions: replay.sessions,
+      libraryKey: library.key,
       joinAddress: (requestHost) =>
         joinAddress({ requestHost, publicUrl: env.RELIVE_PUBLIC_URL, bindHost: env.HOST, port, interfaceName: env.RELIVE_INTERFACE }),
     });
@@ -151,6 +161,7 @@ export async function startServer(env: Env, log: (line: string) => void = consol
     const dev = env.NODE_ENV === "development";
     handleRequest = (req, res) => {
       const isApi = isApiRequest(req.url);
+      const isLibrary = isLibraryApi(req.url);
       applySecurityHeaders(req, res, isApi ? "api" : "page", dev);
       const wrongHost = hosts.refusal(req.headers.host);
       if (wrongHost) {
@@ -158,12 +169,24 @@ export async function startServer(env: Env, log: (line: string) => void = consol
         return sendJson(res, wrongHost.status, wrongHost.body);
       }
       if (draining) res.setHeader("Connection", "close");
+      // The library's routes read their own bodies, uploads included, each against its own limit.
+      if (isLibrary) return void routeLibrary(req, res);
       if (bodyTooLarge(req)) {
         res.setHeader("Connection", "close");
         return sendJson(res, 413, { error: "too_large", message: `Request bodies are limited to ${MAX_REQUEST_BODY_BYTES} bytes` });
       }
       // No route takes a body: one that comes (chunked, say) is read and dropped first, and cut at the cap.
       void readBodyWithin(req, res).then((proceed) => proceed && route(req, res, isApi));
+    };
+    const routeLibrary = (req: http.IncomingMessage, res: http.ServerResponse) => {
+      // A refusal sent before the body is read (no key, another site) closes the connection rather than draining it.
+      closeIfBodyUnread(req, res);
+      if (malformedPath(req.url)) return sendJson(res, 400, { error: "bad_url", message: "That address has a broken %-escape" });
+      handleLibraryApi(req, res, libraryApi).catch((error: unknown) => {
+        console.error("relive: request failed:", req.method, req.url, error);
+        if (!res.headersSent) sendJson(res, 500, { error: "internal", message: "Something went wrong on the server" });
+        else res.destroy();
+      });
     };
     const route = (req: http.IncomingMessage, res: http.ServerResponse, isApi: boolean) => {
       if (malformedPath(req.url)) return sendJson(res, 400, { error: "bad_url", message: "That address has a broken %-escape" });
@@ -182,7 +205,7 @@ export async function startServer(env: Env, log: (line: string) => void = consol
       });
     };
 
-    return { url: `http://localhost:${port}`, port, db, close: dispose };
+    return { url: `http://localhost:${port}`, port, db, ...(library.generated ? { generatedLibraryKey: library.generated } : {}), close: dispose };
   } catch (error) {
     await dispose();
     throw error;

@@ -2,6 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import { ConfigError } from "./errors";
 import { ADDRESS_CAPS } from "./http/security";
+import { MIN_KEY_LENGTH } from "./library/library-key";
 
 /** The project root: the folder that holds package.json. */
 export const projectRoot = path.resolve(import.meta.dirname, "..");
@@ -115,6 +116,15 @@ const schema = z.object({
    * against DNS rebinding.
    */
   RELIVE_ALLOWED_HOSTS: hostList,
+  /**
+   * The library key (who may import, annotate, export and delete feeds). Unset: a key is
+   * generated on the first start, printed once and stored hashed (server/library/library-key.ts).
+   */
+  RELIVE_ADMIN_KEY: z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim() : undefined))
+    .pipe(z.string().min(MIN_KEY_LENGTH, `must be at least ${MIN_KEY_LENGTH} characters (a long random string)`).optional()),
   /** Concurrent sockets one client address may hold (0: no cap). */
   RELIVE_MAX_SOCKETS_PER_ADDRESS: cap(ADDRESS_CAPS.socketsPerAddress),
   /** Sessions one client address may create at once, and again each minute (0: no cap). */

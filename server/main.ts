@@ -54,6 +54,12 @@ async function main(): Promise<void> {
   const { startServer } = await import("./app-server");
   server = await startServer(env, log);
   log(`ready on ${server.url}  (Ctrl-C to stop)`);
+  // Printed once, like a notebook server's token: only its hash is kept.
+  if (server.generatedLibraryKey) {
+    log(`the feed library, with its key (keep it; it is not shown again):\n\n    ${server.url}/library?key=${server.generatedLibraryKey}\n`);
+  } else {
+    log(`the feed library: ${server.url}/library  (npm run library-key makes a new key)`);
+  }
   // What a class's phones use: the console shows the same address in its join link and QR code.
   const network = joinAddress({ requestHost: undefined, publicUrl: env.RELIVE_PUBLIC_URL, bindHost: env.HOST, port: server.port, interfaceName: env.RELIVE_INTERFACE });
   log(network.reachable ? `on the network: ${network.base}  (students join here)` : network.problem);

@@ -25,7 +25,7 @@ export async function ensurePrismaClient(log: (line: string) => void): Promise<v
 }
 
 /** The sources of the web app: anything Next bundles or that configures it. */
-const WEB_INPUTS = ["app", "client", "domain", "public", "data/key-moments.json", "server/services.ts", "next.config.js", "tsconfig.json", "package-lock.json"];
+const WEB_INPUTS = ["app", "client", "domain", "public", "server/services.ts", "server/library/library-key.ts", "next.config.js", "tsconfig.json", "package-lock.json"];
 
 export async function ensureWebBuild(log: (line: string) => void): Promise<void> {
   const stamp = path.join(BUILD_DIR, "relive-inputs-hash");

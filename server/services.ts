@@ -5,6 +5,7 @@
  */
 import type { FeedRepository } from "./feeds/feed-repository";
 import type { JoinAddress } from "./join-address";
+import type { LibraryKey } from "./library/library-key";
 import type { SessionDirectory } from "./replay/session-directory";
 
 export interface Services {
@@ -12,6 +13,8 @@ export interface Services {
   sessions: SessionDirectory;
   /** Where students' phones reach this server, for a page requested with this Host (server/join-address.ts). */
   joinAddress(requestHost: string | undefined): JoinAddress;
+  /** The library key: pages check the library cookie against it (server/library/library-key.ts). */
+  libraryKey: Pick<LibraryKey, "validToken">;
 }
 
 const KEY = Symbol.for("relive.services");

@@ -3,7 +3,7 @@
  * cards as a context-card file (domain/cards.ts). Importing both again changes nothing: entry keys
  * are written as identifiers, page positions as positions, cards in their order. Pure: no I/O.
  */
-import { contextCardFileSchema, type ContextCardFile } from "../cards";
+import { contextCardFileSchema, isSeedRef, type ContextCardFile } from "../cards";
 import type { FeedCard, FeedDetail } from "../feed";
 import type { ImportedFeed } from "../feed-model";
 import { toLiveBlogJson, type LiveBlogJson } from "./json-feed";
@@ -11,7 +11,7 @@ import { toLiveBlogJson, type LiveBlogJson } from "./json-feed";
 export interface FeedExport {
   feed: LiveBlogJson;
   cards: ContextCardFile;
-  /** Cards the card importer would refuse as exported (e.g. a card without a seed document), by field path. */
+  /** Cards the card importer would refuse as exported (e.g. a card edited in the database by hand), by field path. */
   warnings: string[];
 }
 
@@ -45,8 +45,8 @@ export function exportFeed(feed: ImportedFeed, cards: readonly FeedCard[]): Feed
         outlet: card.source.outlet,
         title: card.source.title,
         date: card.source.date,
-        // The card format requires it; a card stored without one is reported below.
-        seed: card.source.ref ?? "",
+        // The stored reference is a seed document's name or the source's address (cards.ts).
+        ...(card.source.ref === null ? {} : isSeedRef(card.source.ref) ? { seed: card.source.ref } : { url: card.source.ref }),
         ...(card.source.note !== null ? { dateNote: card.source.note } : {}),
       },
       knownFrom: card.knownFrom,

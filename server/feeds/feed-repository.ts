@@ -80,6 +80,8 @@ async function readFeed(client: Client, slug: string): Promise<FeedDetail | unde
   return {
     ...toSummary(feed, feed.entries.length),
     notes: feed.notes as unknown as DataNote[],
+    keyMoments: feed.keyMoments as unknown as FeedDetail["keyMoments"],
+    pauseKeys: feed.pauseKeys,
     entries: feed.entries.map(
       (entry): FeedEntry => ({
         id: entry.id,

@@ -101,7 +101,7 @@ export async function importItems(db: Db, items: readonly ImportItem[]): Promise
  * little more: a timer may fire a millisecond early, and other machines'
  * clocks may run a hair slow). After this, every server serves the new feed.
  */
-async function outlastTrustedCopies(committedBy: number): Promise<void> {
+export async function outlastTrustedCopies(committedBy: number): Promise<void> {
   const until = committedBy + FEED_VERSION_LEASE_MS * 1.01 + 5;
   while (performance.now() < until) await new Promise((resolve) => setTimeout(resolve, Math.ceil(until - performance.now())));
 }
@@ -195,7 +195,7 @@ async function upsertCards(tx: Tx, file: ContextCardFile, origin: string): Promi
       sourceOutlet: card.source.outlet,
       sourceTitle: card.source.title,
       sourceDate: card.source.date,
-      sourceRef: card.source.seed ?? null,
+      sourceRef: card.source.seed ?? card.source.url ?? null,
       sourceNote: card.source.dateNote ?? null,
       knownFrom: new Date(card.knownFrom),
       aliases: card.aliases,

@@ -384,6 +384,14 @@ export class AddressRate {
     return { ok: true };
   }
 
+  /** Like `take`, without taking: whether one is there now. */
+  peek(key: string): { ok: true } | { ok: false; retryAfterMs: number } {
+    const bucket = this.buckets.get(key);
+    if (!bucket) return { ok: true };
+    const tokens = Math.min(this.perMinute, bucket.tokens + ((this.now() - bucket.at) / 60_000) * this.perMinute);
+    return tokens >= 1 ? { ok: true } : { ok: false, retryAfterMs: Math.max(1, Math.ceil(((1 - tokens) / this.perMinute) * 60_000)) };
+  }
+
   private forgetFull(now: number): void {
     for (const [key, bucket] of this.buckets) {
       if (bucket.tokens + ((now - bucket.at) / 60_000) * this.perMinute >= this.perMinute) this.buckets.delete(key);

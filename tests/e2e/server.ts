@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { E2E_LIBRARY_KEY } from "./library-key";
 
 // A known folder per port, emptied first, so that tests can import into this
 // server's database with `RELIVE_DATA_DIR=<it> npm run import`.
@@ -17,7 +18,7 @@ fs.chmodSync(dataDir, 0o755);
 const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
   cwd: path.resolve(import.meta.dirname, "../.."),
   stdio: "inherit",
-  env: { ...process.env, NODE_ENV: "production", DATABASE_URL: "", RELIVE_DATA_DIR: dataDir },
+  env: { ...process.env, NODE_ENV: "production", DATABASE_URL: "", RELIVE_DATA_DIR: dataDir, RELIVE_ADMIN_KEY: E2E_LIBRARY_KEY },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
 child.once("exit", (code) => {

@@ -17,7 +17,7 @@ const cards: FeedCard[] = parseContextCards(readFileSync(CARD_FILE, "utf8")).car
     outlet: card.source.outlet,
     title: card.source.title,
     date: card.source.date,
-    ref: card.source.seed,
+    ref: card.source.seed ?? null,
     note: card.source.dateNote ?? null,
   },
   knownFrom: card.knownFrom,

@@ -1,0 +1,148 @@
+/**
+ * The library on the real server and PostgreSQL: the key generated on first start (printed once,
+ * stored hashed, still valid after a restart, not printed again), its refusals, and a re-import
+ * that changes one entry under a running class session.
+ */
+import crypto from "node:crypto";
+import { io, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ReplayClient, type ReplaySocket } from "../../client/replay-client";
+import { PROTOCOL_VERSION, type ProtocolEntry } from "../../domain/protocol";
+import { KEY_ATTEMPTS_PER_MINUTE } from "../../server/library/guard";
+import { createTestDatabase, delay, runFileCleanups, spawnServer, tempDataDir, withClient } from "./helpers";
+
+const FEED = "sputnik-helsinki-2018";
+const sockets: Socket[] = [];
+
+afterAll(async () => {
+  for (const socket of sockets) socket.disconnect();
+  await runFileCleanups();
+});
+
+async function client(url: string): Promise<ReplayClient> {
+  const socket = io(url.replace("localhost", "127.0.0.1"), { auth: { protocol: PROTOCOL_VERSION }, transports: ["websocket"] });
+  sockets.push(socket);
+  const replay = new ReplayClient(socket as ReplaySocket);
+  await replay.sync.sync();
+  return replay;
+}
+
+async function until(condition: () => boolean, ms = 5000): Promise<void> {
+  for (const start = Date.now(); !condition(); await delay(20)) if (Date.now() - start > ms) throw new Error("timed out waiting");
+}
+
+/** A library request as a script sends it: the key as a bearer token. */
+function library(url: string, key: string, path: string, init: RequestInit = {}) {
+  return fetch(`${url}/api/library${path}`, { ...init, headers: { Authorization: `Bearer ${key}`, ...(init.headers ?? {}) } });
+}
+
+describe("the library key", () => {
+  it("is generated on the first start, printed once with the library URL, stored hashed, and still valid after a restart", { timeout: 120_000 }, async () => {
+    const databaseUrl = await createTestDatabase();
+    const env = { DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir(), RELIVE_ADMIN_KEY: "" };
+    const first = await spawnServer(env);
+    expect(first.url, first.output()).toBeDefined();
+    // The banner follows the "ready on" line that spawnServer waits for.
+    await until(() => first.output().includes("the feed library"));
+    const printed = new RegExp(`${first.url!.replace(/[.:/]/g, "\\$&")}/library\\?key=([A-Za-z0-9_-]{43})`).exec(first.output());
+    expect(printed, first.output()).not.toBeNull();
+    const key = printed![1]!;
+    const rows = await withClient(databaseUrl, (db) => db.query(`SELECT hash FROM library_key`));
+    expect(rows.rows).toEqual([{ hash: crypto.createHash("sha256").update(key).digest("hex") }]);
+    expect(JSON.stringify(rows.rows)).not.toContain(key);
+
+    // The browser enters it once: a cookie, HttpOnly and SameSite=Strict, opens the API.
+    const login = await fetch(`${first.url}/api/library/session`, { method: "POST", headers: { Origin: first.url! }, body: JSON.stringify({ key }) });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get("set-cookie")!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).not.toContain(key);
+    const limits = await fetch(`${first.url}/api/library/limits`, { headers: { Cookie: cookie.split(";")[0]! } });
+    expect(await limits.json()).toEqual({ maxUploadBytes: 20 * 1024 * 1024, maxEntries: 5000 });
+    expect((await fetch(`${first.url}/api/library/limits`)).status).toBe(401);
+    expect((await first.stop("SIGINT")).code).toBe(0);
+
+    const second = await spawnServer(env);
+    expect(second.url, second.output()).toBeDefined();
+    await until(() => second.output().includes("the feed library"));
+    expect(second.output()).not.toMatch(/library\?key=/);
+    expect(second.output()).toContain("Library key: stored (hashed) in the database");
+    expect((await library(second.url!, key, "/limits")).status).toBe(200);
+    expect((await fetch(`${second.url}/api/library/limits`, { headers: { Cookie: cookie.split(";")[0]! } })).status).toBe(200);
+    // Wrong keys are refused, and after KEY_ATTEMPTS_PER_MINUTE attempts so is every attempt.
+    const attempts: number[] = [];
+    for (let i = 0; i < KEY_ATTEMPTS_PER_MINUTE; i++) attempts.push((await library(second.url!, `${key}x`, "/limits")).status);
+    expect(new Set(attempts)).toEqual(new Set([403]));
+    const limited = await library(second.url!, key, "/limits");
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
+    await second.stop("SIGINT");
+  });
+});
+
+describe("a re-import that changes one entry under a running class session", () => {
+  const key = "integration-library-key-0123456789";
+  let url: string;
+  let databaseUrl: string;
+  let code: string;
+  let before: ProtocolEntry[];
+  let presenter: ReplayClient;
+  let follower: ReplayClient;
+  let shownBefore: string[];
+  let marked: string;
+
+  beforeAll(async () => {
+    databaseUrl = await createTestDatabase();
+    const server = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir(), RELIVE_ADMIN_KEY: key });
+    expect(server.url, server.output()).toBeDefined();
+    url = server.url!;
+    before = (await (await fetch(`${url}/api/feeds/${FEED}`)).json()).entries;
+
+    presenter = await client(url);
+    code = (await presenter.create(FEED, "shared")).code!;
+    follower = await client(url);
+    await follower.join({ code });
+    marked = before[40]!.key;
+    await presenter.control({ type: "pauseOn", mode: "marked", markedEntryKeys: [marked] });
+    await presenter.control({ type: "seek", to: Date.parse(before[20]!.publishedAt) + 1000 });
+    await delay(200);
+    shownBefore = follower.visibleEntries().map((e) => e.key);
+    expect(shownBefore).toEqual(before.slice(0, 21).map((e) => e.key));
+
+    // Export, change one entry's text, preview, import.
+    const exported = await (await library(url, key, `/feeds/${FEED}/export?file=feed`)).json();
+    const changed = exported.liveBlogUpdate.find((u: { identifier: string }) => u.identifier === before[10]!.key);
+    changed.articleBody = `${changed.articleBody}\n\nCorrection: this update was amended.`;
+    const body = JSON.stringify(exported);
+    const preview = await (await library(url, key, "/preview?name=feed.json", { method: "POST", body })).json();
+    expect(preview.preview.diff).toMatchObject({ created: false, added: [], removed: [], changed: [{ key: before[10]!.key, fields: ["body"] }] });
+    expect(preview.liveSessions.shared).toBe(1);
+    const saved = await library(url, key, "/import?name=feed.json", { method: "POST", body });
+    expect(saved.status).toBe(200);
+    expect((await saved.json()).report.entries).toEqual({ added: 0, updated: 1, removed: 0, unchanged: before.length - 1 });
+  }, 120_000);
+
+  it("keeps the entry keys and order, the session's cursor and pause points, and its commands work", async () => {
+    const after: ProtocolEntry[] = (await (await fetch(`${url}/api/feeds/${FEED}`)).json()).entries;
+    expect(after.map((e) => e.key)).toEqual(before.map((e) => e.key));
+    expect(after[10]!.body).toContain("Correction: this update was amended.");
+    const row = await withClient(databaseUrl, (db) => db.query(`SELECT "pauseOn", "markedEntryKeys" FROM replay_session WHERE code = $1`, [code]));
+    expect(row.rows[0]).toEqual({ pauseOn: "marked", markedEntryKeys: [marked] });
+    expect(follower.visibleEntries().map((e) => e.key)).toEqual(shownBefore);
+    await presenter.control({ type: "step", direction: 1 });
+    await delay(200);
+    expect(follower.visibleEntries().map((e) => e.key)).toEqual(before.slice(0, 22).map((e) => e.key));
+  });
+
+  // Known gap, outside the library: the replay engine loads a feed once per process
+  // (server/replay/feed-timeline.ts) and never drops it, so sockets keep serving the text from
+  // before the re-import. It needs to key its copy on the feed's version, as the feed API's cache
+  // does (server/http/feed-cache.ts). When that is done this test passes: turn it into \`it\`.
+  it.fails("serves the changed entry's new text to a device that joins the running session", async () => {
+    const late = await client(url);
+    await late.join({ code });
+    await delay(200);
+    expect(late.visibleEntries()[10]!.body).toContain("Correction: this update was amended.");
+  });
+});
