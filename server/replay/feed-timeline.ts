@@ -1,10 +1,13 @@
 /**
  * A feed as the replay engine uses it: entries in replay order, their times,
- * and the card ids. Loaded once per feed and shared by its sessions.
+ * and the card ids. One copy per feed *version*, shared by the sessions that
+ * load it: a re-import makes a new version, so sessions created or loaded
+ * after it get the new text, while a session already running keeps the copy
+ * it started with, the same for every device in it (docs/RELIABILITY.md).
  */
 import type { ProtocolEntry } from "../../domain/protocol";
 import type { Timeline } from "../../domain/replay/clock";
-import type { FeedRepository } from "../feeds/feed-repository";
+import type { FeedDetail } from "../../domain/feed";
 
 export interface FeedTimeline {
   id: string;
@@ -20,31 +23,40 @@ export interface FeedTimeline {
   defaultPins: string[];
 }
 
+/** Where the copies come from: the feed repository, or a test's stand-in. */
+export interface TimelineSource {
+  versions(slugs: readonly string[]): Promise<Map<string, string>>;
+  getWithVersion(slug: string): Promise<{ feed: FeedDetail; version: string } | undefined>;
+  idOf(slug: string): Promise<string | undefined>;
+}
+
 export class FeedTimelines {
-  private readonly cache = new Map<string, Promise<FeedTimeline | undefined>>();
+  private readonly cache = new Map<string, { version: string; loaded: Promise<FeedTimeline | undefined> }>();
 
-  constructor(
-    private readonly feeds: FeedRepository,
-    private readonly feedId: (slug: string) => Promise<string | undefined>,
-  ) {}
+  constructor(private readonly feeds: TimelineSource) {}
 
-  get(slug: string): Promise<FeedTimeline | undefined> {
-    let loaded = this.cache.get(slug);
-    if (!loaded) {
-      loaded = this.load(slug);
-      this.cache.set(slug, loaded);
-      // A failed load (database down) must not be remembered.
-      loaded.then(
-        (feed) => feed ?? this.cache.delete(slug),
-        () => this.cache.delete(slug),
-      );
+  /** The feed's current version (one indexed row), loaded once per version. */
+  async get(slug: string): Promise<FeedTimeline | undefined> {
+    const version = (await this.feeds.versions([slug])).get(slug);
+    if (version === undefined) {
+      this.cache.delete(slug);
+      return undefined;
     }
+    const cached = this.cache.get(slug);
+    if (cached?.version === version) return cached.loaded;
+    const loaded = this.load(slug);
+    const entry = { version, loaded };
+    this.cache.set(slug, entry);
+    // A failed load (database down) must not be remembered.
+    const forget = () => this.cache.get(slug) === entry && this.cache.delete(slug);
+    loaded.then((feed) => feed ?? forget(), forget);
     return loaded;
   }
 
   private async load(slug: string): Promise<FeedTimeline | undefined> {
-    const [feed, id] = await Promise.all([this.feeds.get(slug), this.feedId(slug)]);
-    if (!feed || !id) return undefined;
+    const [read, id] = await Promise.all([this.feeds.getWithVersion(slug), this.feeds.idOf(slug)]);
+    if (!read || !id) return undefined;
+    const feed = read.feed;
     // What a client receives: the entry without its place on the source page.
     const entries: ProtocolEntry[] = feed.entries.map(({ pagePosition: _pagePosition, ...entry }) => entry);
     return {

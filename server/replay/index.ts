@@ -49,7 +49,7 @@ export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepo
 
   const manager: SessionManager = new SessionManager({
     store: new SessionStore(options.db),
-    timelines: new FeedTimelines(options.feeds, (slug) => options.feeds.idOf(slug)),
+    timelines: new FeedTimelines(options.feeds),
     now: serverNow,
     broadcast: localBroadcast(socketRooms(io)),
     publish: (change) => io.serverSideEmit("relive:session", { ...change, expiresAt: change.expiresAt.toISOString() }),

