@@ -156,7 +156,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
       </p>
       <ViewNotices session={session} role={role} code={mode.kind === "session" ? mode.code : undefined} />
       {controls && <NavOffers slug={feed.slug} zone={feed.eventZone} clock={clock} timeline={view?.timeline} send={send} resumedAt={session.resumedAt} />}
-      <ClockBar feed={feed} clock={clock} join={lobby ? undefined : join} projector={projector} />
+      <ClockBar feed={feed} clock={clock} join={lobby ? undefined : join} projector={projector} timeline={view?.timeline} />
       {lobby && mode.kind === "session" && joinUrl && <Lobby code={mode.code} url={joinUrl} qrSvg={joinQrSvg} followers={followers} />}
 
       {question.current && !(question.current.status === "revealed" && view?.clock.playing) && (
