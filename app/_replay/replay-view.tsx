@@ -20,6 +20,7 @@ import type { Presence, ReplayFeed, ReplayMode, ReplayRole } from "./feed";
 import { FindBar } from "./find-bar";
 import { NavOffers } from "./nav-offers";
 import { useRememberPlace } from "./resume";
+import { TodayClock } from "./today-clock";
 import { ViewNotices } from "./view-notices";
 import { keyEntryKeys } from "./key-events";
 import { SEARCH_INPUT_ID } from "./search-box";
@@ -155,6 +156,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
         {arrivals.announcement}
       </p>
       <ViewNotices session={session} role={role} code={mode.kind === "session" ? mode.code : undefined} />
+      {mode.kind === "solo" && mode.today && <TodayClock feed={feed} timeline={view?.timeline} send={send} />}
       {controls && <NavOffers slug={feed.slug} zone={feed.eventZone} clock={clock} timeline={view?.timeline} send={send} resumedAt={session.resumedAt} />}
       <ClockBar feed={feed} clock={clock} join={lobby ? undefined : join} projector={projector} timeline={view?.timeline} />
       {lobby && mode.kind === "session" && joinUrl && <Lobby code={mode.code} url={joinUrl} qrSvg={joinQrSvg} followers={followers} />}

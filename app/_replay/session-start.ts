@@ -26,7 +26,7 @@ export class NoPresenterKey extends Error {}
  * What a link's ?t=, ?speed= and ?play= ask for, as a session start, with a
  * notice for each value that could not be read, and the jump box's hint.
  */
-export function soloStartFromLink(mode: SoloMode, feed: JumpFeed & { eventDate: string }): { start: SessionStart; notices: string[]; jumpHint: string | undefined } {
+export function soloStartFromLink(mode: SoloMode, feed: JumpFeed & { coverageStart: string }): { start: SessionStart; notices: string[]; jumpHint: string | undefined } {
   const start: SessionStart = {};
   const notices: string[] = [];
   let jumpHint: string | undefined;
@@ -48,7 +48,8 @@ export function soloStartFromLink(mode: SoloMode, feed: JumpFeed & { eventDate: 
     // The moment is now's, when the session is made; its countdown and end are today-clock.tsx's.
     start.sim = todayOnEventDay(Date.now(), feed.eventZone, feed.eventDate);
     start.rate = 1;
-    start.playing = true;
+    // Before the coverage it waits (counting down) rather than play the pre-roll early.
+    start.playing = start.sim >= Date.parse(feed.coverageStart);
     jumpHint = undefined;
   }
   return { start, notices, jumpHint };

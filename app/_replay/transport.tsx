@@ -127,6 +127,12 @@ export const Transport = memo(function Transport(props: Props) {
         Oldest first
       </button>
       {role === "solo" && (
+        // The moment comes from now alone, so the address keeps it: a reload finds the same mapping.
+        <a className={button.button} href={`/replay/${feed.slug}?clock=today`} title="Play at 1× with today's time of day on the event day">
+          Today&apos;s clock
+        </a>
+      )}
+      {role === "solo" && (
         <button type="button" className={button.button} disabled={starting || !props.ready} onClick={startClass}>
           Start a class session
         </button>

@@ -72,6 +72,8 @@ export default async function FeedPage({ params, searchParams }: Params) {
           play: one(query.play) === "1",
           entry: entry?.key,
           missingEntry: entryKey !== undefined && !entry,
+          today: one(query.clock) === "today",
+          kiosk: one(query.kiosk) === "1",
         }} projector={projector} />
     </main>
   );
