@@ -34,6 +34,7 @@ import { useSimValue, type SimClock } from "./sim-clock";
 import { Transport } from "./transport";
 import { useArrivals } from "./use-arrivals";
 import { useKeyMap } from "./use-key-map";
+import { useKiosk } from "./use-kiosk";
 import { useReplaySession } from "./use-replay-session";
 import { QuestionCard } from "./questions/question-card";
 import { QuestionOnProjector } from "./questions/question-projector";
@@ -83,6 +84,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
   // An exhibition screen: the projector's look, no controls at all (kiosk.ts runs it).
   const kiosk = mode.kind === "solo" && Boolean(mode.kiosk);
   const controls = role !== "projector" && !kiosk;
+  useKiosk(kiosk, clock, view?.timeline, send, session.error);
   useRememberPlace(feed.slug, clock, role === "solo" && !kiosk && !(mode.kind === "solo" && mode.today));
   const arrivals = useArrivals(view?.entries, view?.timeline, clock);
   const finder = useMemo(() => createCardMentionFinder(feed.cards), [feed.cards]);

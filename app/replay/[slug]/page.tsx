@@ -57,7 +57,8 @@ export default async function FeedPage({ params, searchParams }: Params) {
   const query = await searchParams;
   const feed = await loadFeed(slug);
   const replayFeed = toReplayFeed(feed);
-  const projector = one(query.view) === "projector";
+  // A kiosk (an exhibition screen) has the projector's look.
+  const projector = one(query.view) === "projector" || one(query.kiosk) === "1";
   // ?entry= opens at that entry's moment (its own ?t=), the entry highlighted; an unknown key is said so.
   const entryKey = one(query.entry);
   const entry = linkedEntry(feed, entryKey);
