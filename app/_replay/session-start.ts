@@ -71,7 +71,7 @@ export function jumpStatement(parsed: Extract<JumpResult, { ok: true }>, feed: J
  */
 export async function startSolo(client: ReplayClient, feed: ReplayFeed, mode: SoloMode): Promise<{ notice?: string; jumpHint?: string; resumedAt?: number }> {
   const saved = readSaved(feed.slug);
-  const linkSetsMoment = mode.t !== undefined || mode.today || mode.kiosk;
+  const linkSetsMoment = mode.t !== undefined || mode.missingEntry || mode.today || mode.kiosk;
   if (saved && !linkSetsMoment) {
     try {
       await client.join({ sessionId: saved.sessionId }, saved.secret);
