@@ -174,8 +174,9 @@ function CopyEntryLink({ slug, entryKey }: { slug: string; entryKey: string }) {
     void (navigator.clipboard?.writeText(url).then(done, done) ?? done());
   };
   return (
-    <button type="button" className={`${styles.copyLink} entry-copy-link`} onClick={copy} aria-label="Copy a link to this update">
+    <button type="button" className={`${styles.copyLink} entry-copy-link`} onClick={copy}>
       {copied ? "Link copied" : "Copy link"}
+      <span className="visually-hidden"> to this update</span>
     </button>
   );
 }

@@ -95,7 +95,7 @@ test("?entry= opens at that update, highlighted; its preview names it and nothin
   await expect(page.locator(".entry").first()).toContainText(HEADLINE);
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
   await page.locator(".entry-highlighted .entry-copy-link").click();
-  await expect(page.locator(".entry-highlighted .entry-copy-link")).toHaveText("Link copied");
+  await expect(page.locator(".entry-highlighted .entry-copy-link")).toHaveText("Link copied to this update");
   expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(new RegExp(`/replay/sputnik-helsinki-2018\\?entry=${encodeURIComponent(entry.key)}$`));
 
   const meta = async (url: string) => {
