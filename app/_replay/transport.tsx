@@ -128,7 +128,7 @@ export const Transport = memo(function Transport(props: Props) {
       </button>
       {role === "solo" && (
         // The moment comes from now alone, so the address keeps it: a reload finds the same mapping.
-        <a className={button.button} href={`/replay/${feed.slug}?clock=today`} title="Play at 1× with today's time of day on the event day">
+        <a className={`${button.button} ${styles.linkButton}`} href={`/replay/${feed.slug}?clock=today`} title="Play at 1× with today's time of day on the event day">
           Today&apos;s clock
         </a>
       )}

@@ -158,3 +158,32 @@ test("?clock=today shows today's time of day in Helsinki, and a reload keeps it"
     await expect(phase).toContainText("The coverage ended at 21:18 Helsinki");
   }
 });
+
+test("the console's search looks ahead, marked; a student's finds only what the class has seen", async ({ page, browser }) => {
+  await page.goto(`${FEED}?t=18:00`);
+  await expect(page.getByTestId("sim-clock")).toHaveText("18:00:00");
+  await page.getByRole("button", { name: "Start a class session" }).click();
+  await page.waitForURL(/\/control$/);
+  const code = /\/s\/([A-Z0-9]{6})\/control/.exec(page.url())![1]!;
+  await page.locator("#replay-search").fill(QUERY);
+  await expect(results(page)).toHaveCount(1);
+  await expect(results(page).first()).toContainText("ahead of the class");
+  await expect(results(page).first()).toContainText(HEADLINE);
+
+  const other = await browser.newContext();
+  try {
+    const student = await other.newPage();
+    await student.goto(`/s/${code}`);
+    await expect(student.getByTestId("sim-clock")).toHaveText("18:00:00");
+    await student.locator("#replay-search").fill(QUERY);
+    await expect(student.getByTestId("search-results")).toContainText("Nothing published so far matches.");
+    await expect(student.getByText("ahead of the class")).toHaveCount(0);
+    // The projector has no search at all.
+    const projector = await other.newPage();
+    await projector.goto(`/s/${code}/present`);
+    await expect(projector.getByTestId("sim-clock")).toHaveText("18:00:00");
+    await expect(projector.locator("#replay-search")).toHaveCount(0);
+  } finally {
+    await other.close();
+  }
+});

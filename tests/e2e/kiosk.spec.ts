@@ -1,7 +1,7 @@
 /**
  * The exhibition screen (?kiosk=1) runs by itself: no controls, playing at
  * the link's speed, resting at the end and looping, and back by itself after
- * the server is killed and restarted. Runs on a server of its own (own-server.ts).
+ * a network drop and after the server is killed and restarted. Runs on a server of its own (own-server.ts).
  */
 import { expect, test } from "@playwright/test";
 import { base, kill, ownDatabase, startServer } from "./own-server";
@@ -26,12 +26,19 @@ test("a kiosk loops through the end and recovers from a server restart without a
     await expect(page.getByTestId("play-state")).toHaveText("Playing · 600×", { timeout: 15_000 });
     await expect.poll(async () => (await page.getByTestId("sim-clock").textContent())! < "15:00:00").toBe(true);
 
+    // A network drop: it says so, and carries on once the network is back.
+    await context.setOffline(true);
+    await expect(page.getByTestId("offline")).toBeVisible();
+    await context.setOffline(false);
+    await expect(page.getByTestId("offline")).toHaveCount(0, { timeout: 20_000 });
+    await expect(page.getByTestId("play-state")).toHaveText("Playing · 600×");
+
     await kill(server);
     await expect(page.getByTestId("offline")).toBeVisible();
     server = await startServer(database.url);
     await expect(page.getByTestId("offline")).toHaveCount(0, { timeout: 20_000 });
     await expect(page.getByTestId("play-state")).toHaveText("Playing · 600×");
-    // Still running: the clock moves on, and it gets to the end and round again.
+    // Still running: the clock moves on, the latest update featured.
     const after = (await page.getByTestId("sim-clock").textContent())!;
     await expect(page.getByTestId("sim-clock")).not.toHaveText(after);
     await expect(page.locator(".featured .entry")).toHaveCount(1);
