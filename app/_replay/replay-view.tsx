@@ -18,24 +18,24 @@ import { EntryList } from "./entry-list";
 import { EntryView } from "./entry-view";
 import type { Presence, ReplayFeed, ReplayMode, ReplayRole } from "./feed";
 import { FindBar } from "./find-bar";
-import { NavOffers } from "./nav-offers";
-import { useRememberPlace } from "./resume";
-import { TodayClock } from "./today-clock";
-import { ViewNotices } from "./view-notices";
-import { keyEntryKeys } from "./key-events";
-import { SEARCH_INPUT_ID } from "./search-box";
 import { HelpOverlay } from "./help-overlay";
+import { keyEntryKeys } from "./key-events";
 import { Lobby, useAudience, useLobby } from "./lobby";
 import { createCardMentionFinder } from "./marked-text";
+import { NavOffers } from "./nav-offers";
 import { Paged } from "./paged";
 import { BlankScreen, useProjectorScreen } from "./projector-screen";
+import { useRememberPlace } from "./resume";
 import { SessionScrubber } from "./scrubber";
+import { SEARCH_INPUT_ID } from "./search-box";
 import { useSimValue, type SimClock } from "./sim-clock";
+import { TodayClock } from "./today-clock";
 import { Transport } from "./transport";
 import { useArrivals } from "./use-arrivals";
 import { useKeyMap } from "./use-key-map";
 import { useKiosk } from "./use-kiosk";
 import { useReplaySession } from "./use-replay-session";
+import { ViewNotices } from "./view-notices";
 import { QuestionCard } from "./questions/question-card";
 import { QuestionOnProjector } from "./questions/question-projector";
 import { useQuestion } from "./questions/use-question";
@@ -81,7 +81,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
   /** The entry a link (?entry=) or a search result points at. */
   const [highlightKey, setHighlightKey] = useState(mode.kind === "solo" ? mode.entry : undefined);
   const { controlsVisible } = useProjectorScreen(projector);
-  // An exhibition screen: the projector's look, no controls at all (kiosk.ts runs it).
+  // An exhibition screen: the projector's look, no controls at all (use-kiosk.ts runs it).
   const kiosk = mode.kind === "solo" && Boolean(mode.kiosk);
   const controls = role !== "projector" && !kiosk;
   useKiosk(kiosk, clock, view?.timeline, send, session.error);
@@ -193,7 +193,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
         />
       )}
 
-      {view && controls && (
+      {view && controls && !projector && (
         <FindBar
           feed={feed}
           entries={view.entries}
