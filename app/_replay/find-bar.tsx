@@ -29,12 +29,14 @@ interface Props {
   onPickEntry: (key: string, publishedAt: string) => void;
   onPickCard: (id: string) => void;
   onSeek: (ms: number) => void;
+  /** On a phone the bar is folded away (the first screen is the clock and the newest update) until the controls' Search opens it. */
+  open: boolean;
 }
 
 export const FindBar = memo(function FindBar(props: Props) {
   const { feed, keyOnly } = props;
   return (
-    <section className={styles.bar} aria-label="Find">
+    <section className={props.open ? `${styles.bar} ${styles.open}` : styles.bar} aria-label="Find">
       <SearchBox
         slug={feed.slug}
         eventZone={feed.eventZone}
@@ -47,23 +49,27 @@ export const FindBar = memo(function FindBar(props: Props) {
         onPickEntry={props.onPickEntry}
         onPickCard={props.onPickCard}
       />
-      <button type="button" className={button.button} aria-pressed={keyOnly} onClick={props.toggleKeyOnly} title="Only the key moments and the entries the teacher marked">
-        Key events only
-      </button>
-      {feed.keyMoments.length > 0 && (
-        <details className={styles.moments} data-testid="key-moments">
-          <summary>Key moments ({feed.keyMoments.length})</summary>
-          <ol>
-            {feed.keyMoments.map((moment) => (
-              <li key={`${moment.at}:${moment.label}`}>
-                <button type="button" onClick={() => props.onSeek(moment.at)}>
-                  {clockTime(new Date(moment.at).toISOString(), feed.eventZone)} {zoneLabel(feed.eventZone)} · {moment.label}
-                </button>
-              </li>
-            ))}
-          </ol>
-        </details>
-      )}
+      {/* One row beside the search; it opens over the list. */}
+      <details className={styles.moments} data-testid="key-moments">
+        <summary className={button.button}>Key events{keyOnly ? " · on" : ""}</summary>
+        <div className={styles.momentsBox}>
+          <button type="button" className={button.button} aria-pressed={keyOnly} onClick={props.toggleKeyOnly}>
+            Key events only
+          </button>
+          <p className={styles.count}>Only the key moments&apos; updates and those the teacher marked.</p>
+          {feed.keyMoments.length > 0 && (
+            <ol aria-label="Key moments">
+              {feed.keyMoments.map((moment) => (
+                <li key={`${moment.at}:${moment.label}`}>
+                  <button type="button" onClick={() => props.onSeek(moment.at)}>
+                    {clockTime(new Date(moment.at).toISOString(), feed.eventZone)} {zoneLabel(feed.eventZone)} · {moment.label}
+                  </button>
+                </li>
+              ))}
+            </ol>
+          )}
+        </div>
+      </details>
     </section>
   );
 });

@@ -78,6 +78,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
   const [blank, setBlank] = useState(false);
   const [help, setHelp] = useState(false);
   const [keyOnly, setKeyOnly] = useState(false);
+  const [findOpen, setFindOpen] = useState(false);
   /** The entry a link (?entry=) or a search result points at. */
   const [highlightKey, setHighlightKey] = useState(mode.kind === "solo" ? mode.entry : undefined);
   const { controlsVisible } = useProjectorScreen(projector);
@@ -101,7 +102,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
     send,
     toggleBlank: () => setBlank((on) => !on),
     toggleHelp: () => setHelp((on) => !on),
-    focusSearch: () => document.getElementById(SEARCH_INPUT_ID)?.focus(),
+    focusSearch: () => openSearch(),
     dismiss: () => {
       setHelp(false);
       setBlank(false);
@@ -121,6 +122,11 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
   const seek = useCallback((to: number) => void send({ type: "seek", to }), [send]);
   const toggleOldestFirst = useCallback(() => setOldestFirst((on) => !on), []);
   const toggleKeyOnly = useCallback(() => setKeyOnly((on) => !on), []);
+  // On a phone the find bar is folded away: open it, then focus the box once it shows.
+  const openSearch = useCallback(() => {
+    setFindOpen(true);
+    requestAnimationFrame(() => document.getElementById(SEARCH_INPUT_ID)?.focus());
+  }, []);
   const [entries, timeline, marked] = [view?.entries, view?.timeline, view?.settings.markedEntryKeys];
   const keyKeys = useMemo(
     () => (keyOnly && entries && timeline ? keyEntryKeys(entries, timeline, feed.keyMoments, marked ?? []) : null),
@@ -190,6 +196,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
           setDisplayZone={setDisplayZone}
           oldestFirst={oldestFirst}
           toggleOldestFirst={toggleOldestFirst}
+          onSearch={openSearch}
         />
       )}
 
@@ -207,6 +214,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
           onPickEntry={pickEntry}
           onPickCard={setOpenCardId}
           onSeek={seek}
+          open={findOpen}
         />
       )}
 

@@ -57,7 +57,7 @@ export const SearchBox = memo(function SearchBox({ slug, eventZone, entries, tim
         id={SEARCH_INPUT_ID}
         className={styles.field}
         type="search"
-        placeholder="Search what has been published (/)"
+        placeholder="Search published updates (/)"
         value={query}
         autoComplete="off"
         onChange={(event) => setQuery(event.target.value)}

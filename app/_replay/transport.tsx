@@ -40,6 +40,8 @@ interface Props {
   setDisplayZone: (zone: string) => void;
   oldestFirst: boolean;
   toggleOldestFirst: () => void;
+  /** Opens the find bar, folded away on a phone (the button shows there only). */
+  onSearch: () => void;
 }
 
 export const Transport = memo(function Transport(props: Props) {
@@ -79,6 +81,9 @@ export const Transport = memo(function Transport(props: Props) {
       </button>
       <button type="button" className={button.button} onClick={() => send({ type: "step", direction: 1 })} aria-label="Next entry">
         Next<span aria-hidden="true"> ›</span>
+      </button>
+      <button type="button" className={`${button.button} ${styles.phoneOnly}`} onClick={props.onSearch}>
+        Search
       </button>
       <span className={styles.speeds} role="group" aria-label="Speed">
         {RATE_PRESETS.map((rate) => (

@@ -61,13 +61,14 @@ test("key events only: the list keeps the key moments' updates, and the moments 
   await page.goto(`${FEED}?t=21:18`);
   await expect(page.getByTestId("sim-clock")).toHaveText("21:18:00");
   const all = await page.locator(".entry").count();
+  await page.getByTestId("key-moments").locator("summary").click();
   await page.getByRole("button", { name: "Key events only" }).click();
   await expect(page.locator(".entry")).not.toHaveCount(all);
   const keyCount = await page.locator(".entry").count();
   expect(keyCount).toBeGreaterThan(0);
   expect(keyCount).toBeLessThanOrEqual(5);
   await expect(page.locator(".entry").filter({ hasText: HEADLINE })).toHaveCount(1);
-  await page.getByTestId("key-moments").locator("summary").click();
+  await expect(page.getByTestId("key-moments").locator("summary")).toHaveText("Key events · on");
   await page.getByTestId("key-moments").getByRole("button", { name: /Press conference/ }).click();
   await expect(page.getByTestId("sim-clock")).toHaveText("18:11:00");
   await expect(page.getByTestId("back-to")).toHaveText("Back to 21:18");
@@ -186,4 +187,16 @@ test("the console's search looks ahead, marked; a student's finds only what the 
   } finally {
     await other.close();
   }
+});
+
+test("on a phone the search is folded away until the controls' Search opens it", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${FEED}?t=${encodeURIComponent("15:12 GMT")}`);
+  await expect(page.getByTestId("sim-clock")).toHaveText("18:12:00");
+  await expect(page.locator("#replay-search")).toBeHidden();
+  await page.getByRole("region", { name: "Controls" }).getByRole("button", { name: "Search" }).click();
+  await expect(page.locator("#replay-search")).toBeFocused();
+  await page.keyboard.type(QUERY);
+  await expect(results(page)).toHaveCount(1);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
 });
