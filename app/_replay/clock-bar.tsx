@@ -10,6 +10,8 @@ import { wallClock, zoneLabel } from "@/domain/time";
 import { sideZones, type ReplayFeed } from "./feed";
 import { elapsed, formatRate } from "./format";
 import { useRenderCount } from "./render-count";
+import type { Timeline } from "@/domain/replay/clock";
+import { NextUpdate } from "./next-update";
 import { useSimValue, type SimClock } from "./sim-clock";
 import styles from "./clock-bar.module.css";
 
@@ -19,9 +21,11 @@ interface Props {
   /** The class's join link and its QR code, shown on the projector. */
   join?: { url: string; qrSvg: string | undefined } | undefined;
   projector: boolean;
+  /** Given, the bar says when the next update falls due. */
+  timeline?: Timeline | undefined;
 }
 
-export const ClockBar = memo(function ClockBar({ feed, clock, join, projector }: Props) {
+export const ClockBar = memo(function ClockBar({ feed, clock, join, projector, timeline }: Props) {
   return (
     <section className={projector ? `${styles.bar} ${styles.projector}` : styles.bar} aria-label="Replay clock">
       <div className="clock-main">
@@ -33,6 +37,7 @@ export const ClockBar = memo(function ClockBar({ feed, clock, join, projector }:
         <SideClocks clock={clock} feed={feed} />
         <Elapsed clock={clock} coverageStart={feed.coverageStart} />
         <PlayState clock={clock} />
+        <NextUpdate clock={clock} timeline={timeline} />
       </div>
       {join && (
         <aside className={styles.join} aria-label="Join this class" data-testid="projector-join">

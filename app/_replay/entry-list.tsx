@@ -38,9 +38,13 @@ interface Props {
   fresh: ReadonlySet<string>;
   finder: CardMentionFinder;
   onOpenCard: (cardId: string) => void;
+  /** "Key events only": the keys of the entries to list; null lists all. */
+  only: ReadonlySet<string> | null;
+  /** The entry a link or a search result points at, highlighted and scrolled to. */
+  highlightKey: string | undefined;
 }
 
-export const EntryList = memo(function EntryList({ feed, entries, timeline, clock, projector, displayZone, oldestFirst, fresh, finder, onOpenCard }: Props) {
+export const EntryList = memo(function EntryList({ feed, entries, timeline, clock, projector, displayZone, oldestFirst, fresh, finder, onOpenCard, only, highlightKey }: Props) {
   useRenderCount("entry-list");
   const liveCount = useSimValue(clock, (c) => (c.sim === undefined ? 0 : Math.min(entries.length, entriesShownAt(timeline, c.sim))));
   // Deferred: while the scrubber is dragged, the thumb moves at once and the list follows in an
@@ -75,7 +79,8 @@ export const EntryList = memo(function EntryList({ feed, entries, timeline, cloc
   const previewCount = previewing && allEntries ? preview : shownCount;
   const listCount = heldAt !== null && !oldestFirst && !previewing ? Math.min(heldAt, shownCount) : previewCount;
   const visible = source.slice(0, listCount);
-  const listed = projector ? visible.slice(0, -1) : visible;
+  const unfiltered = projector ? visible.slice(0, -1) : visible;
+  const listed = only ? unfiltered.filter((entry) => only.has(entry.key)) : unfiltered;
   // While the scrubber is dragged the list changes at every step: render only what a screen can show.
   const limit = previewing ? Math.min(listLimit, PREVIEW_PAGE) : listLimit;
   const ordered = oldestFirst ? listed.slice(0, limit) : listed.slice(Math.max(0, listed.length - limit)).reverse();
@@ -108,9 +113,12 @@ export const EntryList = memo(function EntryList({ feed, entries, timeline, cloc
             clock={clock}
             finder={finder}
             onOpenCard={onOpenCard}
+            linkSlug={feed.slug}
+            highlighted={entry.key === highlightKey}
           />
         ))}
         {visible.length === 0 && <li className={styles.empty}>Nothing published yet. Press Play.</li>}
+        {visible.length > 0 && listed.length === 0 && only && <li className={styles.empty}>No key event published yet.</li>}
       </ol>
       {hiddenEarlier > 0 && !previewing && (
         <button type="button" className={`${button.button} ${styles.showMore}`} onClick={() => setListLimit((limit) => limit + LIST_PAGE)}>

@@ -1,6 +1,6 @@
 "use client";
 
-import { memo, useLayoutEffect, useRef } from "react";
+import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { ProtocolEntry } from "@/domain/protocol";
 import { clockTime, zoneLabel } from "@/domain/time";
 import { ago } from "./format";
@@ -23,6 +23,8 @@ export const EntryView = memo(function EntryView({
   clock,
   finder,
   onOpenCard,
+  linkSlug,
+  highlighted,
 }: {
   entry: ProtocolEntry;
   eventZone: string;
@@ -36,9 +38,17 @@ export const EntryView = memo(function EntryView({
   /** Marks terms that a context card explains; without it the text is plain. */
   finder?: CardMentionFinder;
   onOpenCard?: (cardId: string) => void;
+  /** Given, the entry offers a link to itself in the solo replay of this feed. */
+  linkSlug?: string;
+  /** Pointed at by a link or a search result: marked, and scrolled into view. */
+  highlighted?: boolean;
 }) {
+  const ref = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (highlighted) ref.current?.scrollIntoView({ block: "center", behavior: "auto" });
+  }, [highlighted]);
   return (
-    <li className={entryClass(fresh, featured)} id={`entry-${entry.key}`} data-kind={entry.kind}>
+    <li ref={ref} className={entryClass(fresh, featured, highlighted)} id={`entry-${entry.key}`} data-kind={entry.kind} aria-current={highlighted ? "true" : undefined}>
       <p className={`${styles.time} entry-time`}>
         <EntryStamp publishedAt={entry.publishedAt} eventZone={eventZone} publishedZone={publishedZone} />
         {clock && <AgoLabel publishedAt={entry.publishedAt} clock={clock} />}
@@ -47,6 +57,7 @@ export const EntryView = memo(function EntryView({
       </p>
       <EntryContent entry={entry} finder={finder} onOpenCard={onOpenCard} />
       {note && <p className={`${styles.note} entry-note`}>{note}</p>}
+      {linkSlug && <CopyEntryLink slug={linkSlug} entryKey={entry.key} />}
     </li>
   );
 });
@@ -146,7 +157,26 @@ function titleLabel(entry: ProtocolEntry): { label: string; gap: string; rest: s
   return { label, gap: prefix.slice(label.length), rest: name };
 }
 
-/** "entry" and "entry-fresh" stay as plain names beside the module's, like the entry's parts': the browser tests find them by these. */
-function entryClass(fresh: boolean | undefined, featured: boolean | undefined): string {
-  return [styles.entry, "entry", fresh && `${styles.fresh} entry-fresh`, featured && styles.featured].filter(Boolean).join(" ");
+/** "entry", "entry-fresh" and "entry-highlighted" stay as plain names beside the module's, like the entry's parts': the browser tests find them by these. */
+function entryClass(fresh: boolean | undefined, featured: boolean | undefined, highlighted: boolean | undefined): string {
+  return [styles.entry, "entry", fresh && `${styles.fresh} entry-fresh`, featured && styles.featured, highlighted && `${styles.highlighted} entry-highlighted`].filter(Boolean).join(" ");
+}
+
+/** "Copy link": the solo replay opened at this entry's moment, the entry highlighted (?entry=). */
+function CopyEntryLink({ slug, entryKey }: { slug: string; entryKey: string }) {
+  const [copied, setCopied] = useState(false);
+  const copy = () => {
+    const url = `${window.location.origin}/replay/${slug}?entry=${encodeURIComponent(entryKey)}`;
+    const done = () => {
+      setCopied(true);
+      setTimeout(() => setCopied(false), 2000);
+    };
+    void (navigator.clipboard?.writeText(url).then(done, done) ?? done());
+  };
+  return (
+    <button type="button" className={`${styles.copyLink} entry-copy-link`} onClick={copy}>
+      {copied ? "Link copied" : "Copy link"}
+      <span className="visually-hidden"> to this update</span>
+    </button>
+  );
 }

@@ -22,7 +22,20 @@ export interface ReplayFeed {
 
 /** Who is watching: a solo viewer (with the raw query parameters, validated here), or a class session's follower, projector or presenter. */
 export type ReplayMode =
-  | { kind: "solo"; t: string | undefined; speed: string | undefined; play: boolean }
+  | {
+      kind: "solo";
+      t: string | undefined;
+      speed: string | undefined;
+      play: boolean;
+      /** ?entry=: the key of the entry the link points at (the page resolved it and set `t` to its moment). */
+      entry?: string | undefined;
+      /** ?entry= named no entry of this feed. */
+      missingEntry?: boolean;
+      /** ?clock=today: run at 1× with today's time of day mapped onto the event day. */
+      today?: boolean;
+      /** ?kiosk=1: an exhibition screen, projector look, no controls, autoplay and loop. */
+      kiosk?: boolean;
+    }
   | { kind: "session"; code: string; role: "follower" | "projector" | "presenter" };
 
 export type ReplayRole = "solo" | "follower" | "projector" | "presenter";

@@ -33,6 +33,7 @@ export type KeyAction =
   | { type: "toggle-blank" }
   | { type: "fullscreen" }
   | { type: "toggle-help" }
+  | { type: "focus-search" }
   | { type: "dismiss" };
 
 /** Keys the projector answers: it follows the class, so only its own screen's keys. */
@@ -85,6 +86,8 @@ export function keyAction(press: KeyPress, context: KeyContext): KeyAction | nul
       return { type: "fullscreen" };
     case "?":
       return { type: "toggle-help" };
+    case "/":
+      return { type: "focus-search" };
     case "Escape":
       return { type: "dismiss" };
     default:
@@ -107,6 +110,7 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, action: string]> = 
   ["< / >", "Slower or faster"],
   ["0 – 9", "Jump to 0 – 90 % of the coverage"],
   ["Home / End", "Start or end"],
+  ["/", "Search what has been published"],
   ["f", "Fullscreen"],
   ["b or .", "Blank the screen"],
   ["q", "Console: ask the class “What happens next?”"],

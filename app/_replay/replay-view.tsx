@@ -10,7 +10,6 @@
  */
 import { useCallback, useMemo, useState, type ReactNode } from "react";
 import type { ReplayClient, SessionView } from "@/client/replay-client";
-import { formatJoinCode } from "@/domain/join-code";
 import type { Command } from "@/domain/protocol";
 import { entriesShownAt } from "@/domain/replay/clock";
 import { CardsAtClock } from "./cards-panel";
@@ -18,21 +17,28 @@ import { ClockBar } from "./clock-bar";
 import { EntryList } from "./entry-list";
 import { EntryView } from "./entry-view";
 import type { Presence, ReplayFeed, ReplayMode, ReplayRole } from "./feed";
+import { FindBar } from "./find-bar";
 import { HelpOverlay } from "./help-overlay";
+import { keyEntryKeys } from "./key-events";
 import { Lobby, useAudience, useLobby } from "./lobby";
 import { createCardMentionFinder } from "./marked-text";
+import { NavOffers } from "./nav-offers";
 import { Paged } from "./paged";
 import { BlankScreen, useProjectorScreen } from "./projector-screen";
+import { useRememberPlace } from "./resume";
 import { SessionScrubber } from "./scrubber";
+import { SEARCH_INPUT_ID } from "./search-box";
 import { useSimValue, type SimClock } from "./sim-clock";
+import { TodayClock } from "./today-clock";
 import { Transport } from "./transport";
 import { useArrivals } from "./use-arrivals";
 import { useKeyMap } from "./use-key-map";
+import { useKiosk } from "./use-kiosk";
 import { useReplaySession } from "./use-replay-session";
+import { ViewNotices } from "./view-notices";
 import { QuestionCard } from "./questions/question-card";
 import { QuestionOnProjector } from "./questions/question-projector";
 import { useQuestion } from "./questions/use-question";
-import button from "../button.module.css";
 import listStyles from "./entry-list.module.css";
 import styles from "./replay-view.module.css";
 
@@ -71,7 +77,16 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
   const [openCardId, setOpenCardId] = useState<string | null>(null);
   const [blank, setBlank] = useState(false);
   const [help, setHelp] = useState(false);
+  const [keyOnly, setKeyOnly] = useState(false);
+  const [findOpen, setFindOpen] = useState(false);
+  /** The entry a link (?entry=) or a search result points at. */
+  const [highlightKey, setHighlightKey] = useState(mode.kind === "solo" ? mode.entry : undefined);
   const { controlsVisible } = useProjectorScreen(projector);
+  // An exhibition screen: the projector's look, no controls at all (use-kiosk.ts runs it).
+  const kiosk = mode.kind === "solo" && Boolean(mode.kiosk);
+  const controls = role !== "projector" && !kiosk;
+  useKiosk(kiosk, clock, view?.timeline, send, session.error);
+  useRememberPlace(feed.slug, clock, role === "solo" && !kiosk && !(mode.kind === "solo" && mode.today));
   const arrivals = useArrivals(view?.entries, view?.timeline, clock);
   const finder = useMemo(() => createCardMentionFinder(feed.cards), [feed.cards]);
   // On the projector the latest update is featured above the list, not repeated in it.
@@ -87,6 +102,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
     send,
     toggleBlank: () => setBlank((on) => !on),
     toggleHelp: () => setHelp((on) => !on),
+    focusSearch: () => openSearch(),
     dismiss: () => {
       setHelp(false);
       setBlank(false);
@@ -105,6 +121,26 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
   const preview = useCallback((ms: number | null) => clock.setPreview(ms), [clock]);
   const seek = useCallback((to: number) => void send({ type: "seek", to }), [send]);
   const toggleOldestFirst = useCallback(() => setOldestFirst((on) => !on), []);
+  const toggleKeyOnly = useCallback(() => setKeyOnly((on) => !on), []);
+  // On a phone the find bar is folded away: open it, then focus the box once it shows.
+  const openSearch = useCallback(() => {
+    setFindOpen(true);
+    requestAnimationFrame(() => document.getElementById(SEARCH_INPUT_ID)?.focus());
+  }, []);
+  const [entries, timeline, marked] = [view?.entries, view?.timeline, view?.settings.markedEntryKeys];
+  const keyKeys = useMemo(
+    () => (keyOnly && entries && timeline ? keyEntryKeys(entries, timeline, feed.keyMoments, marked ?? []) : null),
+    [keyOnly, entries, timeline, feed.keyMoments, marked],
+  );
+  // A result jumps to its entry's moment, where it is the newest; on the console, only one ahead of the class moves it.
+  const pickEntry = useCallback(
+    (key: string, publishedAt: string) => {
+      setHighlightKey(key);
+      const at = Date.parse(publishedAt);
+      if (role !== "presenter" || (clock.sim ?? -Infinity) < at) void send({ type: "seek", to: at });
+    },
+    [role, clock, send],
+  );
   // The class's question, for a student's card or the projector (the console keeps its own, with every answer).
   const question = useQuestion(client, mode.kind === "session" && role !== "presenter" ? view?.sessionId : undefined, false);
   const join = useMemo(() => (role === "projector" && joinUrl ? { url: joinUrl, qrSvg: joinQrSvg } : undefined), [role, joinUrl, joinQrSvg]);
@@ -117,7 +153,6 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
     );
   }
 
-  const detached = session.mode?.kind === "detached";
   const featured = projector ? view?.entries[featuredCount - 1] : undefined;
 
   return (
@@ -128,31 +163,10 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
       <p className="visually-hidden" aria-live="polite" role="status" data-testid="announcer">
         {arrivals.announcement}
       </p>
-      {session.notice && (
-        <p className="notice" role="status" data-testid="notice">
-          {session.notice}
-        </p>
-      )}
-      {!session.connected && (
-        <p className="notice notice-offline" role="status" data-testid="offline">
-          Connection lost. Reconnecting… Updates will catch up by themselves.
-        </p>
-      )}
-      {role === "follower" && view && client && (
-        <p className={detached ? `${styles.banner} ${styles.bannerDetached}` : styles.banner} data-testid="follow-state">
-          {detached ? (
-            <>
-              <span>You are reading on your own; the class goes on.</span>
-              <button type="button" className={`${button.button} ${button.primary}`} onClick={() => client.backToLive()}>
-                Back to live
-              </button>
-            </>
-          ) : (
-            <span>Following the class live · session {formatJoinCode(mode.kind === "session" ? mode.code : "")}. Your controls only move your own view.</span>
-          )}
-        </p>
-      )}
-      <ClockBar feed={feed} clock={clock} join={lobby ? undefined : join} projector={projector} />
+      <ViewNotices session={session} role={role} code={mode.kind === "session" ? mode.code : undefined} />
+      {mode.kind === "solo" && mode.today && <TodayClock feed={feed} timeline={view?.timeline} send={send} />}
+      {controls && <NavOffers slug={feed.slug} zone={feed.eventZone} clock={clock} timeline={view?.timeline} send={send} resumedAt={session.resumedAt} />}
+      <ClockBar feed={feed} clock={clock} join={lobby ? undefined : join} projector={projector} timeline={view?.timeline} />
       {lobby && mode.kind === "session" && joinUrl && <Lobby code={mode.code} url={joinUrl} qrSvg={joinQrSvg} followers={followers} />}
 
       {question.current && !(question.current.status === "revealed" && view?.clock.playing) && (
@@ -164,9 +178,9 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
         )
       )}
 
-      {view && role !== "projector" && <SessionScrubber feed={feed} timeline={view.timeline} entries={view.entries} clock={clock} onPreview={preview} onSeek={seek} className={styles.fades} />}
+      {view && controls && <SessionScrubber feed={feed} timeline={view.timeline} entries={view.entries} clock={clock} onPreview={preview} onSeek={seek} className={styles.fades} />}
 
-      {role !== "projector" && (
+      {controls && (
         <Transport
           className={projector ? styles.fades : undefined}
           projector={projector}
@@ -182,6 +196,25 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
           setDisplayZone={setDisplayZone}
           oldestFirst={oldestFirst}
           toggleOldestFirst={toggleOldestFirst}
+          onSearch={openSearch}
+        />
+      )}
+
+      {view && controls && !projector && (
+        <FindBar
+          feed={feed}
+          entries={view.entries}
+          timeline={view.timeline}
+          cards={feed.cards}
+          revealed={allRevealed}
+          clock={clock}
+          lookAhead={role === "presenter"}
+          keyOnly={keyOnly}
+          toggleKeyOnly={toggleKeyOnly}
+          onPickEntry={pickEntry}
+          onPickCard={setOpenCardId}
+          onSeek={seek}
+          open={findOpen}
         />
       )}
 
@@ -211,6 +244,8 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
             fresh={arrivals.fresh}
             finder={finder}
             onOpenCard={setOpenCardId}
+            only={keyKeys}
+            highlightKey={highlightKey}
           />
         ) : (
           <EmptyList />

@@ -8,7 +8,9 @@ import { formatJoinCode } from "@/domain/join-code";
 import type { SessionStart } from "@/domain/protocol";
 import { RATE_MAX, RATE_MIN, type ClockState } from "@/domain/replay/clock";
 import { describeJump, parseJumpTime, type JumpFeed, type JumpResult } from "@/domain/replay/jump";
+import { todayOnEventDay } from "@/domain/replay/today";
 import { zoneLabel } from "@/domain/time";
+import { leftAt } from "./resume";
 import { saveClass, savedClass, takeKeyFromFragment } from "../class-sessions";
 import type { ReplayFeed, ReplayMode } from "./feed";
 
@@ -24,10 +26,11 @@ export class NoPresenterKey extends Error {}
  * What a link's ?t=, ?speed= and ?play= ask for, as a session start, with a
  * notice for each value that could not be read, and the jump box's hint.
  */
-export function soloStartFromLink(mode: SoloMode, feed: JumpFeed): { start: SessionStart; notices: string[]; jumpHint: string | undefined } {
+export function soloStartFromLink(mode: SoloMode, feed: JumpFeed & { coverageStart: string }): { start: SessionStart; notices: string[]; jumpHint: string | undefined } {
   const start: SessionStart = {};
   const notices: string[] = [];
   let jumpHint: string | undefined;
+  if (mode.missingEntry) notices.push("The link's update is not in this feed, so the replay starts at the beginning.");
   if (mode.t !== undefined) {
     const parsed = parseJumpTime(mode.t, feed);
     if (parsed.ok) {
@@ -40,7 +43,15 @@ export function soloStartFromLink(mode: SoloMode, feed: JumpFeed): { start: Sess
     if (Number.isFinite(rate) && rate >= RATE_MIN && rate <= RATE_MAX) start.rate = rate;
     else notices.push(`The speed "${mode.speed.slice(0, 20)}" is not between ${RATE_MIN} and ${RATE_MAX}, so it stays at 1×.`);
   }
-  if (mode.play) start.playing = true;
+  if (mode.play || mode.kiosk) start.playing = true;
+  if (mode.today) {
+    // The moment is now's, when the session is made; its countdown and end are today-clock.tsx's.
+    start.sim = todayOnEventDay(Date.now(), feed.eventZone, feed.eventDate);
+    start.rate = 1;
+    // Before the coverage it waits (counting down) rather than play the pre-roll early.
+    start.playing = start.sim >= Date.parse(feed.coverageStart);
+    jumpHint = undefined;
+  }
   return { start, notices, jumpHint };
 }
 
@@ -53,10 +64,15 @@ export function jumpStatement(parsed: Extract<JumpResult, { ok: true }>, feed: J
   return parsed.bare ? `${landed} · a time without a zone is ${zoneLabel(feed.eventZone)} time` : landed;
 }
 
-/** Resumes this tab's solo session for the feed, or starts one where the link asks; resolves with what to tell the viewer. */
-export async function startSolo(client: ReplayClient, feed: ReplayFeed, mode: SoloMode): Promise<{ notice?: string; jumpHint?: string }> {
+/**
+ * Resumes this tab's solo session for the feed, or starts one where the link
+ * asks, or (a link with no moment) where this browser last left the feed;
+ * resolves with what to tell the viewer and, when resumed so, where.
+ */
+export async function startSolo(client: ReplayClient, feed: ReplayFeed, mode: SoloMode): Promise<{ notice?: string; jumpHint?: string; resumedAt?: number }> {
   const saved = readSaved(feed.slug);
-  if (saved && mode.t === undefined) {
+  const linkSetsMoment = mode.t !== undefined || mode.missingEntry || mode.today || mode.kiosk;
+  if (saved && !linkSetsMoment) {
     try {
       await client.join({ sessionId: saved.sessionId }, saved.secret);
       return {};
@@ -65,13 +81,15 @@ export async function startSolo(client: ReplayClient, feed: ReplayFeed, mode: So
     }
   }
   const { start, notices, jumpHint } = soloStartFromLink(mode, feed);
+  const left = linkSetsMoment ? undefined : leftAt(feed.slug);
+  if (left !== undefined) start.sim = left;
   const { sessionId, secret } = await client.create(feed.slug, "solo", start);
   try {
     sessionStorage.setItem(STORAGE_KEY(feed.slug), JSON.stringify({ sessionId, secret }));
   } catch {
     // storage disabled: a reload starts afresh
   }
-  return { ...(notices.length > 0 ? { notice: notices.join(" ") } : {}), ...(jumpHint ? { jumpHint } : {}) };
+  return { ...(notices.length > 0 ? { notice: notices.join(" ") } : {}), ...(jumpHint ? { jumpHint } : {}), ...(left !== undefined ? { resumedAt: left } : {}) };
 }
 
 /**

@@ -40,6 +40,8 @@ interface Props {
   setDisplayZone: (zone: string) => void;
   oldestFirst: boolean;
   toggleOldestFirst: () => void;
+  /** Opens the find bar, folded away on a phone (the button shows there only). */
+  onSearch: () => void;
 }
 
 export const Transport = memo(function Transport(props: Props) {
@@ -79,6 +81,9 @@ export const Transport = memo(function Transport(props: Props) {
       </button>
       <button type="button" className={button.button} onClick={() => send({ type: "step", direction: 1 })} aria-label="Next entry">
         Next<span aria-hidden="true"> ›</span>
+      </button>
+      <button type="button" className={`${button.button} ${styles.phoneOnly}`} onClick={props.onSearch}>
+        Search
       </button>
       <span className={styles.speeds} role="group" aria-label="Speed">
         {RATE_PRESETS.map((rate) => (
@@ -126,6 +131,12 @@ export const Transport = memo(function Transport(props: Props) {
       <button type="button" className={button.button} aria-pressed={props.oldestFirst} onClick={props.toggleOldestFirst}>
         Oldest first
       </button>
+      {role === "solo" && (
+        // The moment comes from now alone, so the address keeps it: a reload finds the same mapping.
+        <a className={`${button.button} ${styles.linkButton}`} href={`/replay/${feed.slug}?clock=today`} title="Play at 1× with today's time of day on the event day">
+          Today&apos;s clock
+        </a>
+      )}
       {role === "solo" && (
         <button type="button" className={button.button} disabled={starting || !props.ready} onClick={startClass}>
           Start a class session

@@ -13,6 +13,7 @@ interface Handlers {
   send: (command: Command) => Promise<boolean>;
   toggleBlank: () => void;
   toggleHelp: () => void;
+  focusSearch: () => void;
   dismiss: () => void;
 }
 
@@ -31,7 +32,7 @@ export function useKeyMap(client: ReplayClient | undefined, clock: SimClock, rol
       const action = keyAction(describe(event), { role, clock: state, sim, timeline: client.view.timeline, projectorBlanked: client.view.settings.blanked });
       if (!action) return;
       if (action.type !== "dismiss") event.preventDefault();
-      const { send, toggleBlank, toggleHelp, dismiss } = latest.current;
+      const { send, toggleBlank, toggleHelp, focusSearch, dismiss } = latest.current;
       switch (action.type) {
         case "command":
           void send(action.command);
@@ -40,6 +41,8 @@ export function useKeyMap(client: ReplayClient | undefined, clock: SimClock, rol
           return toggleBlank();
         case "toggle-help":
           return toggleHelp();
+        case "focus-search":
+          return focusSearch();
         case "dismiss":
           return dismiss();
         case "fullscreen":

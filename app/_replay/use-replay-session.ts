@@ -31,6 +31,8 @@ export interface ReplaySession {
   setNotice: (notice: string | undefined) => void;
   /** Where the link's ?t= landed, for the jump box. */
   linkJumpHint: string | undefined;
+  /** A solo replay opened where this browser last left the feed: that moment. */
+  resumedAt: number | undefined;
   /** Simulated time, read every frame. */
   clock: SimClock;
   /** Sends a command; resolves true once the server applied it, false if it was refused (the notice says why). */
@@ -46,6 +48,7 @@ export function useReplaySession(feed: ReplayFeed, mode: ReplayMode): ReplaySess
   const [error, setError] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
   const [linkJumpHint, setLinkJumpHint] = useState<string | undefined>();
+  const [resumedAt, setResumedAt] = useState<number | undefined>();
   const [clock] = useState(() => new SimClock(() => ({ sim: undefined, clock: undefined })));
   // `mode` by value: a parent may pass an equal object on every render.
   const modeKey = JSON.stringify(mode);
@@ -79,10 +82,11 @@ export function useReplaySession(feed: ReplayFeed, mode: ReplayMode): ReplaySess
     const parsed = JSON.parse(modeKey) as ReplayMode;
     const connect =
       parsed.kind === "solo"
-        ? startSolo(replay, feed, parsed).then(({ notice: said, jumpHint }) => {
+        ? startSolo(replay, feed, parsed).then(({ notice: said, jumpHint, resumedAt: resumed }) => {
             if (cancelled) return;
             if (said) setNotice(said);
             if (jumpHint) setLinkJumpHint(jumpHint);
+            if (resumed !== undefined) setResumedAt(resumed);
           })
         : joinSession(replay, feed, parsed);
     connect
@@ -121,8 +125,8 @@ export function useReplaySession(feed: ReplayFeed, mode: ReplayMode): ReplaySess
   );
 
   return useMemo(
-    () => ({ client, view, mode: clientMode, presence, connected, error, notice, setNotice, linkJumpHint, clock, send }),
-    [client, view, clientMode, presence, connected, error, notice, linkJumpHint, clock, send],
+    () => ({ client, view, mode: clientMode, presence, connected, error, notice, setNotice, linkJumpHint, resumedAt, clock, send }),
+    [client, view, clientMode, presence, connected, error, notice, linkJumpHint, resumedAt, clock, send],
   );
 }
 

@@ -71,6 +71,8 @@ test("respects prefers-reduced-motion", async ({ browser }) => {
 });
 
 test("the class session pages (console, projector, follower, a bad code) have no serious or critical violation", async ({ page, browser }) => {
+  // Four full axe passes, the console's alone ~10 s on a busy two-core machine.
+  test.setTimeout(75_000);
   await page.goto("/replay/sputnik-helsinki-2018?t=18:30");
   await page.getByRole("button", { name: "Start a class session" }).click();
   await page.waitForURL(/\/control$/);

@@ -6,63 +6,11 @@
  * servers peers (the socket.io adapter), and the main one would wait for this
  * one's answers for a while after it is killed.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import pg from "pg";
 import { EmbeddedPostgres } from "../../server/db/embedded-postgres";
-
-const mainPort = Number(process.env.RELIVE_E2E_PORT ?? 3197);
-const port = mainPort + 1;
-const base = `http://localhost:${port}`;
-const root = path.resolve(import.meta.dirname, "../..");
-
-async function startServer(databaseUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATABASE_URL: databaseUrl },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("ready on")) resolve();
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`server exited (${code}) before it was ready:\n${output}`)));
-  });
-  return child;
-}
-
-/** A new, empty database in the cluster at `clusterUrl` (the server migrates and seeds it); dropped by the returned function. */
-async function createDatabase(clusterUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `e2e_restart_${process.pid}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: clusterUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(clusterUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
-}
+import { base, createDatabase, kill, mainPort, startServer } from "./own-server";
 
 const contexts: BrowserContext[] = [];
 async function open(browser: Browser, url: string, viewport = { width: 1280, height: 800 }): Promise<Page> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyAction, nextRate, type KeyContext, type KeyPress } from "../../app/_replay/key-map";
+import { KEY_HELP, keyAction, nextRate, type KeyContext, type KeyPress } from "../../app/_replay/key-map";
 import type { ClockState, Timeline } from "../../domain/replay/clock";
 
 const MINUTE = 60_000;
@@ -55,6 +55,13 @@ describe("the replay's key map", () => {
     expect(keyAction(press("f"), projector)).toEqual({ type: "fullscreen" });
     expect(keyAction(press("?"), projector)).toEqual({ type: "toggle-help" });
     expect(keyAction(press("Escape"), projector)).toEqual({ type: "dismiss" });
+    expect(keyAction(press("/"), projector)).toBeNull();
+  });
+
+  it("focuses the search with /, except while typing, and says so in the help", () => {
+    expect(keyAction(press("/"), context)).toEqual({ type: "focus-search" });
+    expect(keyAction(press("/", { target: "field" }), context)).toBeNull();
+    expect(KEY_HELP.find(([key]) => key === "/")?.[1]).toMatch(/search/i);
   });
 
   it("leaves keys alone in text fields, with Ctrl/Meta/Alt, and Space or Enter on a button", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { soloStartFromLink } from "../../app/_replay/session-start";
 
-const feed = { eventDate: "2018-07-16", publishedZone: "GMT", eventZone: "Europe/Helsinki" };
+const feed = { eventDate: "2018-07-16", publishedZone: "GMT", eventZone: "Europe/Helsinki", coverageStart: "2018-07-16T09:44:00Z" };
 
 describe("a solo replay's start from its link", () => {
   it("asks for the link's moment, speed and play in the one create", () => {
@@ -22,5 +22,20 @@ describe("a solo replay's start from its link", () => {
 
   it("asks for nothing when the link says nothing", () => {
     expect(soloStartFromLink({ kind: "solo", t: undefined, speed: undefined, play: false }, feed)).toEqual({ start: {}, notices: [], jumpHint: undefined });
+  });
+
+  it("opens a kiosk playing at its speed, and says so when a linked update is not in the feed", () => {
+    expect(soloStartFromLink({ kind: "solo", t: undefined, speed: "600", play: false, kiosk: true }, feed).start).toEqual({ rate: 600, playing: true });
+    const { notices } = soloStartFromLink({ kind: "solo", t: undefined, speed: undefined, play: false, missingEntry: true }, feed);
+    expect(notices).toEqual([expect.stringContaining("not in this feed")]);
+  });
+
+  it("runs today's clock at 1× from now's wall time on the event day, playing once the coverage has begun", () => {
+    const { start } = soloStartFromLink({ kind: "solo", t: "18:11", speed: "60", play: false, today: true }, feed);
+    expect(start.rate).toBe(1);
+    const helsinki = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Helsinki", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    expect(helsinki.format(start.sim!)).toBe(helsinki.format(Date.now()));
+    expect(new Date(start.sim!).toISOString().slice(0, 10)).toMatch(/^2018-07-1[56]$/);
+    expect(start.playing).toBe(start.sim! >= Date.parse(feed.coverageStart));
   });
 });

@@ -3,6 +3,7 @@
  * custom server already did, and set the status), load the feed, and show
  * either the session or a clear message about the code.
  */
+import type { Metadata } from "next";
 import { headers } from "next/headers";
 import QRCode from "qrcode";
 import { formatJoinCode } from "@/domain/join-code";
@@ -21,10 +22,15 @@ export async function lookupCode(code: string): Promise<SessionLookup> {
   return readSessionLookup(request.get(SESSION_LOOKUP_HEADER)) ?? services().sessions.lookup(code, "page");
 }
 
-export async function sessionTitle({ params }: CodeParams): Promise<{ title: string }> {
+/** The title, and the preview a shared join link shows: the feed's title only, never where the class is. */
+export async function sessionTitle({ params }: CodeParams): Promise<Metadata> {
   const { code } = await params;
   const lookup = await lookupCode(code);
-  return { title: lookup.status === "found" ? `Class session ${formatJoinCode(lookup.code)}` : "Class session not found" };
+  if (lookup.status !== "found") return { title: "Class session not found" };
+  const title = `Class session ${formatJoinCode(lookup.code)}`;
+  const feed = await services().feeds.get(lookup.feedSlug);
+  const description = feed ? `Follow the class through “${feed.title}”, replayed as it happened.` : "Follow the class through a live blog, replayed as it happened.";
+  return { title, description, openGraph: { title, description, siteName: "Relive" }, twitter: { card: "summary", title, description } };
 }
 
 export async function SessionPage({ params, role }: CodeParams & { role: SessionRole }) {

@@ -1,0 +1,75 @@
+"use client";
+
+/**
+ * Finding your way without spoilers: the search (search-box.tsx), the "Key
+ * events only" filter of the list (key-events.ts says which), and the key
+ * moments as a list, each a jump to its moment.
+ */
+import { memo } from "react";
+import type { FeedCard } from "@/domain/feed";
+import type { ProtocolEntry } from "@/domain/protocol";
+import type { Timeline } from "@/domain/replay/clock";
+import { clockTime, zoneLabel } from "@/domain/time";
+import type { ReplayFeed } from "./feed";
+import { SearchBox } from "./search-box";
+import type { SimClock } from "./sim-clock";
+import button from "../button.module.css";
+import styles from "./find.module.css";
+
+interface Props {
+  feed: ReplayFeed;
+  entries: ProtocolEntry[];
+  timeline: Timeline;
+  cards: FeedCard[];
+  revealed: ReadonlySet<string>;
+  clock: SimClock;
+  lookAhead: boolean;
+  keyOnly: boolean;
+  toggleKeyOnly: () => void;
+  onPickEntry: (key: string, publishedAt: string) => void;
+  onPickCard: (id: string) => void;
+  onSeek: (ms: number) => void;
+  /** On a phone the bar is folded away (the first screen is the clock and the newest update) until the controls' Search opens it. */
+  open: boolean;
+}
+
+export const FindBar = memo(function FindBar(props: Props) {
+  const { feed, keyOnly } = props;
+  return (
+    <section className={props.open ? `${styles.bar} ${styles.open}` : styles.bar} aria-label="Find">
+      <SearchBox
+        slug={feed.slug}
+        eventZone={feed.eventZone}
+        entries={props.entries}
+        timeline={props.timeline}
+        cards={props.cards}
+        revealed={props.revealed}
+        clock={props.clock}
+        lookAhead={props.lookAhead}
+        onPickEntry={props.onPickEntry}
+        onPickCard={props.onPickCard}
+      />
+      {/* One row beside the search; it opens over the list. */}
+      <details className={styles.moments} data-testid="key-moments">
+        <summary className={button.button}>Key events{keyOnly ? " · on" : ""}</summary>
+        <div className={styles.momentsBox}>
+          <button type="button" className={button.button} aria-pressed={keyOnly} onClick={props.toggleKeyOnly}>
+            Key events only
+          </button>
+          <p className={styles.count}>Only the key moments&apos; updates and those the teacher marked.</p>
+          {feed.keyMoments.length > 0 && (
+            <ol aria-label="Key moments">
+              {feed.keyMoments.map((moment) => (
+                <li key={`${moment.at}:${moment.label}`}>
+                  <button type="button" onClick={() => props.onSeek(moment.at)}>
+                    {clockTime(new Date(moment.at).toISOString(), feed.eventZone)} {zoneLabel(feed.eventZone)} · {moment.label}
+                  </button>
+                </li>
+              ))}
+            </ol>
+          )}
+        </div>
+      </details>
+    </section>
+  );
+});
