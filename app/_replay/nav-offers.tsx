@@ -8,8 +8,7 @@
 import { useEffect, useState } from "react";
 import type { Command } from "@/domain/protocol";
 import { bounds, type Timeline } from "@/domain/replay/clock";
-import { zoneLabel } from "@/domain/time";
-import { wallClock } from "./format";
+import { wallClock, zoneLabel } from "@/domain/time";
 import { forgetLeftAt } from "./resume";
 import type { SimClock } from "./sim-clock";
 import button from "../button.module.css";

@@ -11,9 +11,8 @@ import { useEffect, useRef, useState } from "react";
 import type { Command } from "@/domain/protocol";
 import type { Timeline } from "@/domain/replay/clock";
 import { todayOnEventDay, todayPhase } from "@/domain/replay/today";
-import { longDate, zoneLabel } from "@/domain/time";
+import { longDate, wallClock, zoneLabel } from "@/domain/time";
 import type { ReplayFeed } from "./feed";
-import { wallClock } from "./format";
 import { duration } from "./next-update";
 import styles from "./replay-view.module.css";
 
