@@ -3,9 +3,9 @@
 /** "Jump to": a time typed in any of the forms domain/replay/jump.ts reads, and where it landed. */
 import { useEffect, useState } from "react";
 import type { Command } from "@/domain/protocol";
-import { parseJumpTime, type JumpFeed } from "@/domain/replay/jump";
+import type { JumpFeed } from "@/domain/replay/jump";
 import { zoneLabel } from "@/domain/time";
-import { jumpStatement } from "./session-start";
+import { timeTools } from "./time-tools";
 import button from "../button.module.css";
 import styles from "./transport.module.css";
 
@@ -28,14 +28,16 @@ export function JumpBox({ feed, send, linkHint }: Props) {
       className={styles.jump}
       onSubmit={(event) => {
         event.preventDefault();
-        const parsed = parseJumpTime(input, feed);
-        if (!parsed.ok) {
-          setHint(undefined);
-          return setError(parsed.reason);
-        }
-        setError(undefined);
-        setHint(jumpStatement(parsed, feed));
-        void send({ type: "seek", to: parsed.ms });
+        void timeTools().then(({ parseJumpTime, jumpStatement }) => {
+          const parsed = parseJumpTime(input, feed);
+          if (!parsed.ok) {
+            setHint(undefined);
+            return setError(parsed.reason);
+          }
+          setError(undefined);
+          setHint(jumpStatement(parsed, feed));
+          void send({ type: "seek", to: parsed.ms });
+        });
       }}
     >
       <label htmlFor="jump-input">Jump to</label>
@@ -45,6 +47,8 @@ export function JumpBox({ feed, send, linkHint }: Props) {
         value={input}
         placeholder={`hh:mm (${zoneLabel(feed.eventZone)} time)`}
         aria-describedby="jump-hint"
+        // The reader of typed times loads as the box is focused, so Go answers at once.
+        onFocus={() => void timeTools().catch(() => undefined)}
         onChange={(event) => {
           setInput(event.target.value);
           setHint(undefined);

@@ -2,22 +2,14 @@
 
 /**
  * Text too long for its box on the projector, shown a page at a time rather
- * than cut off: a page turns by itself every PAGE_MS, and with `clicker` the
- * presentation clicker's keys turn it (PageDown or ↓ next, PageUp or ↑
- * back; on the projector these keys control nothing else). Consecutive pages
- * share a line, so no line is lost between them. A new `resetKey` (a new
- * featured entry) starts again at the first page.
+ * than cut off (paged-box.tsx). Off the projector the children are shown as
+ * they are, and the paging code is never loaded.
  */
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
-import styles from "./paged.module.css";
+import { lazy, Suspense, type ReactNode } from "react";
 
-/** How long a page stays before the next one comes up by itself. */
-export const PAGE_MS = 12_000;
+const PagedBox = lazy(() => import("./paged-box").then((module) => ({ default: module.PagedBox })));
 
-const NEXT_KEYS = new Set(["PageDown", "ArrowDown"]);
-const BACK_KEYS = new Set(["PageUp", "ArrowUp"]);
-
-interface Props {
+export interface PagedProps {
   children: ReactNode;
   className?: string | undefined;
   /** The clicker's page keys turn this box's pages. */
@@ -28,80 +20,11 @@ interface Props {
   off?: boolean;
 }
 
-export function Paged({ off = false, ...props }: Props) {
-  return off ? props.children : <PagedBox {...props} />;
-}
-
-function PagedBox({ children, className, clicker = false, resetKey, testId }: Omit<Props, "off">) {
-  const box = useRef<HTMLDivElement>(null);
-  const [page, setPage] = useState(0);
-  const [pages, setPages] = useState(1);
-  const [shownFor, setShownFor] = useState(resetKey);
-  if (shownFor !== resetKey) {
-    setShownFor(resetKey);
-    setPage(0);
-  }
-
-  // How many pages the content needs at this size, measured again whenever the box or its content resizes.
-  useLayoutEffect(() => {
-    const element = box.current;
-    if (!element) return;
-    const measure = () => setPages(pageCount(element));
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(element);
-    if (element.firstElementChild) observer.observe(element.firstElementChild);
-    return () => observer.disconnect();
-  }, [resetKey]);
-
-  const shown = Math.min(page, pages - 1);
-  useLayoutEffect(() => {
-    const element = box.current;
-    if (element) element.scrollTop = shown * pageStep(element);
-  }, [shown, pages]);
-
-  // The next page by itself, back to the first after the last.
-  useEffect(() => {
-    if (pages <= 1) return;
-    const timer = setTimeout(() => setPage((current) => (current + 1) % pages), PAGE_MS);
-    return () => clearTimeout(timer);
-  }, [shown, pages]);
-
-  useEffect(() => {
-    if (!clicker) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
-      const direction = NEXT_KEYS.has(event.key) ? 1 : BACK_KEYS.has(event.key) ? -1 : 0;
-      if (direction === 0) return;
-      event.preventDefault();
-      setPage((current) => Math.max(0, Math.min(pages - 1, Math.min(current, pages - 1) + direction)));
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [clicker, pages]);
-
+export function Paged({ off = false, ...props }: PagedProps) {
+  if (off) return props.children;
   return (
-    <div className={[styles.frame, className].filter(Boolean).join(" ")}>
-      <div className={styles.box} ref={box} data-pager={pages > 1 ? "paged" : "whole"} data-page={shown > 0 ? "later" : "first"} data-testid={testId}>
-        <div>{children}</div>
-      </div>
-      {pages > 1 && (
-        <p className={styles.mark} data-testid={testId && `${testId}-page`}>
-          {shown + 1} / {pages}
-          {clicker && <span className={styles.hint}> · PageDown for more</span>}
-        </p>
-      )}
-    </div>
+    <Suspense fallback={<div className={props.className}>{props.children}</div>}>
+      <PagedBox {...props} />
+    </Suspense>
   );
-}
-
-/** A page is the box's height less one line, so the last line of a page is the first of the next. */
-function pageStep(element: HTMLElement): number {
-  const line = parseFloat(getComputedStyle(element).lineHeight) || 40;
-  return Math.max(1, element.clientHeight - line);
-}
-
-function pageCount(element: HTMLElement): number {
-  const extra = element.scrollHeight - element.clientHeight;
-  return extra <= 1 ? 1 : 1 + Math.ceil(extra / pageStep(element));
 }

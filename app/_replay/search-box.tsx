@@ -4,24 +4,21 @@
  * "Search this replay": what the viewer may already see (domain/replay/search.ts
  * keeps to it), results highlighted, each one a jump to its entry or card.
  * The presenter's search looks ahead too; those results are marked, and the
- * console is the only screen that shows them. Renders when the query changes,
- * an entry falls due or a card unlocks, never because time passes.
+ * console is the only screen that shows them. The results (search-results.tsx)
+ * load with the first query; the field renders only when the query changes.
  */
-import { memo, useDeferredValue, useMemo, useState } from "react";
-import { cardLockClock } from "@/domain/card-logic";
+import { memo, useDeferredValue, useState } from "react";
 import type { FeedCard } from "@/domain/feed";
 import type { ProtocolEntry } from "@/domain/protocol";
-import { entriesShownAt, type Timeline } from "@/domain/replay/clock";
-import { searchReplay, type Range } from "@/domain/replay/search";
-import { clockTime, zoneLabel } from "@/domain/time";
-import { useFeedEntries } from "./full-feed";
-import { useSimValue, type SimClock } from "./sim-clock";
+import type { Timeline } from "@/domain/replay/clock";
+import { SearchResults } from "./lazy-parts";
+import type { SimClock } from "./sim-clock";
 import styles from "./find.module.css";
 
 /** The search field's id: "/" focuses it (use-key-map.ts). */
 export const SEARCH_INPUT_ID = "replay-search";
 
-interface Props {
+export interface SearchProps {
   slug: string;
   eventZone: string;
   entries: ProtocolEntry[];
@@ -35,17 +32,9 @@ interface Props {
   onPickCard: (id: string) => void;
 }
 
-export const SearchBox = memo(function SearchBox({ slug, eventZone, entries, timeline, cards, revealed, clock, lookAhead, onPickEntry, onPickCard }: Props) {
+export const SearchBox = memo(function SearchBox(props: SearchProps) {
   const [query, setQuery] = useState("");
   const deferred = useDeferredValue(query);
-  const published = useSimValue(clock, (c) => (c.sim === undefined ? 0 : entriesShownAt(timeline, c.sim)));
-  const lockClock = useSimValue(clock, (c) => cardLockClock(cards, c.sim ?? Number.NaN));
-  const wholeFeed = useFeedEntries(slug, lookAhead && deferred.trim() !== "");
-  const searched = lookAhead && wholeFeed ? wholeFeed : entries;
-  const result = useMemo(
-    () => searchReplay({ entries: searched, publishedCount: Math.min(published, searched.length), cards, revealedCards: revealed, sim: lockClock, query: deferred, lookAhead }),
-    [searched, published, cards, revealed, lockClock, deferred, lookAhead],
-  );
   const searching = deferred.trim() !== "";
 
   return (
@@ -68,50 +57,7 @@ export const SearchBox = memo(function SearchBox({ slug, eventZone, entries, tim
           }
         }}
       />
-      {searching && (
-        <div className={styles.results} data-testid="search-results">
-          <p className={styles.count} role="status">
-            {result.total === 0
-              ? lookAhead
-                ? "Nothing found, ahead or behind."
-                : "Nothing published so far matches."
-              : `${result.total} ${result.total === 1 ? "match" : "matches"}${result.total > result.matches.length ? `, the first ${result.matches.length} shown` : ""}`}
-          </p>
-          <ul>
-            {result.matches.map((match) => (
-              <li key={`${match.kind}:${match.id}`} className={match.ahead ? styles.ahead : undefined} data-testid="search-result">
-                <button type="button" onClick={() => (match.kind === "entry" ? onPickEntry(match.id, match.at) : onPickCard(match.id))}>
-                  <span className={styles.meta}>
-                    {match.kind === "card" ? "Card" : `${clockTime(match.at, eventZone)} ${zoneLabel(eventZone)}`}
-                    {match.ahead && <strong className={styles.aheadMark}> · ahead of the class</strong>}
-                  </span>
-                  <span className={styles.title}>
-                    <Highlighted text={match.title} ranges={match.titleRanges} />
-                  </span>
-                  {match.snippet && (
-                    <span className={styles.snippet}>
-                      <Highlighted text={match.snippet} ranges={match.snippetRanges} />
-                    </span>
-                  )}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {searching && <SearchResults {...props} query={deferred} />}
     </div>
   );
 });
-
-/** The text with each range in a <mark> (as text nodes: feed content is never HTML). */
-function Highlighted({ text, ranges }: { text: string; ranges: Range[] }) {
-  const parts: React.ReactNode[] = [];
-  let at = 0;
-  for (const [start, end] of ranges) {
-    if (start > at) parts.push(text.slice(at, start));
-    parts.push(<mark key={start}>{text.slice(start, end)}</mark>);
-    at = end;
-  }
-  parts.push(text.slice(at));
-  return <>{parts}</>;
-}

@@ -7,10 +7,9 @@ import type { ReplayClient } from "@/client/replay-client";
 import { formatJoinCode } from "@/domain/join-code";
 import type { SessionStart } from "@/domain/protocol";
 import { RATE_MAX, RATE_MIN, type ClockState } from "@/domain/replay/clock";
-import { describeJump, parseJumpTime, type JumpFeed, type JumpResult } from "@/domain/replay/jump";
-import { todayOnEventDay } from "@/domain/replay/today";
-import { zoneLabel } from "@/domain/time";
+import type { JumpFeed } from "@/domain/replay/jump";
 import { leftAt } from "./resume";
+import { timeTools, type TimeTools } from "./time-tools";
 import { saveClass, savedClass, takeKeyFromFragment } from "../class-sessions";
 import type { ReplayFeed, ReplayMode } from "./feed";
 
@@ -22,20 +21,32 @@ const STORAGE_KEY = (slug: string) => `relive:solo:${slug}`;
 /** A refusal to open the console that is no server's: this browser lacks the key. */
 export class NoPresenterKey extends Error {}
 
+/** What reading a link's moment takes (time-tools.ts loads it when a link has one). */
+type LinkTools = Pick<TimeTools, "parseJumpTime" | "jumpStatement" | "todayOnEventDay">;
+
 /**
  * What a link's ?t=, ?speed= and ?play= ask for, as a session start, with a
  * notice for each value that could not be read, and the jump box's hint.
+ * `tools` is needed only when the link has a moment (?t= or ?clock=today).
  */
-export function soloStartFromLink(mode: SoloMode, feed: JumpFeed & { coverageStart: string }): { start: SessionStart; notices: string[]; jumpHint: string | undefined } {
+export function soloStartFromLink(
+  mode: SoloMode,
+  feed: JumpFeed & { coverageStart: string },
+  tools?: LinkTools,
+): { start: SessionStart; notices: string[]; jumpHint: string | undefined } {
+  const need = (): LinkTools => {
+    if (!tools) throw new Error("a link with a moment needs the time tools (time-tools.ts)");
+    return tools;
+  };
   const start: SessionStart = {};
   const notices: string[] = [];
   let jumpHint: string | undefined;
   if (mode.missingEntry) notices.push("The link's update is not in this feed, so the replay starts at the beginning.");
   if (mode.t !== undefined) {
-    const parsed = parseJumpTime(mode.t, feed);
+    const parsed = need().parseJumpTime(mode.t, feed);
     if (parsed.ok) {
       start.sim = parsed.ms;
-      jumpHint = jumpStatement(parsed, feed);
+      jumpHint = need().jumpStatement(parsed, feed);
     } else notices.push(`The link's time "${mode.t.slice(0, 40)}" could not be read (${parsed.reason}), so the replay starts at the beginning.`);
   }
   if (mode.speed !== undefined) {
@@ -46,22 +57,13 @@ export function soloStartFromLink(mode: SoloMode, feed: JumpFeed & { coverageSta
   if (mode.play || mode.kiosk) start.playing = true;
   if (mode.today) {
     // The moment is now's, when the session is made; its countdown and end are today-clock.tsx's.
-    start.sim = todayOnEventDay(Date.now(), feed.eventZone, feed.eventDate);
+    start.sim = need().todayOnEventDay(Date.now(), feed.eventZone, feed.eventDate);
     start.rate = 1;
     // Before the coverage it waits (counting down) rather than play the pre-roll early.
     start.playing = start.sim >= Date.parse(feed.coverageStart);
     jumpHint = undefined;
   }
   return { start, notices, jumpHint };
-}
-
-/**
- * What a jump read, for the jump box's hint: "18:11 Helsinki = 15:11 GMT", and for a time typed
- * without a zone, the rule that placed it: such a time is the big clock's (the event's) time.
- */
-export function jumpStatement(parsed: Extract<JumpResult, { ok: true }>, feed: JumpFeed): string {
-  const landed = describeJump(parsed.ms, feed);
-  return parsed.bare ? `${landed} · a time without a zone is ${zoneLabel(feed.eventZone)} time` : landed;
 }
 
 /**
@@ -80,7 +82,8 @@ export async function startSolo(client: ReplayClient, feed: ReplayFeed, mode: So
       // expired or unknown: start afresh
     }
   }
-  const { start, notices, jumpHint } = soloStartFromLink(mode, feed);
+  const tools = mode.t !== undefined || mode.today ? await timeTools() : undefined;
+  const { start, notices, jumpHint } = soloStartFromLink(mode, feed, tools);
   const left = linkSetsMoment ? undefined : leftAt(feed.slug);
   if (left !== undefined) start.sim = left;
   const { sessionId, secret } = await client.create(feed.slug, "solo", start);

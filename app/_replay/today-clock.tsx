@@ -10,13 +10,25 @@
 import { useEffect, useRef, useState } from "react";
 import type { Command } from "@/domain/protocol";
 import type { Timeline } from "@/domain/replay/clock";
-import { todayOnEventDay, todayPhase } from "@/domain/replay/today";
 import { longDate, wallClock, zoneLabel } from "@/domain/time";
 import type { ReplayFeed } from "./feed";
 import { duration } from "./next-update";
 import styles from "./replay-view.module.css";
+import { useTimeTools, type TimeTools } from "./time-tools";
 
-export function TodayClock({ feed, timeline, send }: { feed: ReplayFeed; timeline: Timeline | undefined; send: (command: Command) => Promise<boolean> }) {
+interface Props {
+  feed: ReplayFeed;
+  timeline: Timeline | undefined;
+  send: (command: Command) => Promise<boolean>;
+}
+
+/** Shown once the mapping's zone arithmetic (luxon, time-tools.ts) has loaded. */
+export function TodayClock(props: Props) {
+  const tools = useTimeTools();
+  return tools ? <TodayLine {...props} tools={tools} /> : null;
+}
+
+function TodayLine({ feed, timeline, send, tools: { todayOnEventDay, todayPhase } }: Props & { tools: TimeTools }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);

@@ -10,12 +10,12 @@ import { memo, useState } from "react";
 import type { ReplayClient } from "@/client/replay-client";
 import type { Command } from "@/domain/protocol";
 import { RATE_MAX, RATE_MIN, RATE_PRESETS } from "@/domain/replay/clock";
-import { formatForUrl } from "@/domain/replay/jump";
 import { zoneLabel } from "@/domain/time";
 import { sideZones, type ReplayFeed, type ReplayRole } from "./feed";
 import { JumpBox } from "./jump-box";
 import { useRenderCount } from "./render-count";
 import { startClassSession } from "./session-start";
+import { timeTools } from "./time-tools";
 import { useSimValue, type SimClock } from "./sim-clock";
 import button from "../button.module.css";
 import styles from "./transport.module.css";
@@ -55,11 +55,13 @@ export const Transport = memo(function Transport(props: Props) {
   const copyLink = () => {
     const sim = clock.sim;
     if (sim === undefined) return;
-    const url = `${window.location.origin}/replay/${feed.slug}?t=${encodeURIComponent(formatForUrl(Math.floor(sim / 60_000) * 60_000, feed))}`;
-    navigator.clipboard?.writeText(url).then(
-      () => setCopied(`Copied: ${url}`),
-      () => setCopied(url),
-    ) ?? setCopied(url);
+    void timeTools().then(({ formatForUrl }) => {
+      const url = `${window.location.origin}/replay/${feed.slug}?t=${encodeURIComponent(formatForUrl(Math.floor(sim / 60_000) * 60_000, feed))}`;
+      navigator.clipboard?.writeText(url).then(
+        () => setCopied(`Copied: ${url}`),
+        () => setCopied(url),
+      ) ?? setCopied(url);
+    });
   };
 
   const startClass = () => {

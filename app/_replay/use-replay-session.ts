@@ -8,13 +8,27 @@
  * whether it came from a button or a key.
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { io } from "socket.io-client";
 import { ReplayClient, RequestRefused, type ClientMode, type ReplaySocket, type SessionView } from "@/client/replay-client";
 import type { Command } from "@/domain/protocol";
 import { PROTOCOL_VERSION } from "@/domain/protocol-constants";
 import type { Presence, ReplayFeed, ReplayMode } from "./feed";
 import { joinSession, NoPresenterKey, startSolo } from "./session-start";
 import { SimClock } from "./sim-clock";
+
+type SocketIo = typeof import("socket.io-client");
+let socketIo: Promise<SocketIo> | undefined;
+/**
+ * socket.io's client, in its own chunk: asked for as soon as this module runs
+ * in a browser, so it downloads while the page hydrates instead of delaying it.
+ */
+function loadSocketIo(): Promise<SocketIo> {
+  if (!socketIo) {
+    socketIo = import("socket.io-client");
+    socketIo.catch(() => (socketIo = undefined)); // asked again next time
+  }
+  return socketIo;
+}
+if (typeof window !== "undefined") void loadSocketIo().catch(() => undefined);
 
 export interface ReplaySession {
   /** Set once the socket is made (after the first render). */
@@ -54,60 +68,74 @@ export function useReplaySession(feed: ReplayFeed, mode: ReplayMode): ReplaySess
   const modeKey = JSON.stringify(mode);
 
   useEffect(() => {
-    const socket = io({ auth: { protocol: PROTOCOL_VERSION }, transports: ["websocket"] }) as ReplaySocket;
-    const replay = new ReplayClient(socket);
-    clock.setSource(() => ({ sim: replay.simTime(), clock: replay.currentClock() }));
-    const show = () => {
-      setView((previous) => replay.view && keepUnchanged(previous, { ...replay.view }));
-      setClientMode(replay.mode);
-      // In the same task, not at the next frame: a key press shows its effect at once.
-      clock.tick();
-    };
-    const off = replay.on((event) => {
-      if (event.type === "presence") return setPresence({ followers: event.followers, presenters: event.presenters, projectors: event.projectors, sync: event.sync });
-      if (event.type === "lost") return setError(event.message);
-      show();
-    });
-    const onDisconnect = () => setConnected(false);
-    const onConnect = () => setConnected(true);
-    socket.on("disconnect", onDisconnect);
-    socket.on("connect", onConnect);
-    // The browser knows at once when the network goes; socket.io would wait for a missed heartbeat.
-    // Closing the transport makes it reconnect (and rejoin) by itself once the network is back.
-    const onOffline = () => socket.io.engine?.close();
-    window.addEventListener("offline", onOffline);
-    setClient(replay);
     let cancelled = false;
-
-    const parsed = JSON.parse(modeKey) as ReplayMode;
-    const connect =
-      parsed.kind === "solo"
-        ? startSolo(replay, feed, parsed).then(({ notice: said, jumpHint, resumedAt: resumed }) => {
-            if (cancelled) return;
-            if (said) setNotice(said);
-            if (jumpHint) setLinkJumpHint(jumpHint);
-            if (resumed !== undefined) setResumedAt(resumed);
-          })
-        : joinSession(replay, feed, parsed);
-    connect
-      .then(() => {
-        if (!cancelled) show();
-      })
-      .catch((caught: unknown) => {
-        if (!cancelled) setError(caught instanceof RequestRefused || caught instanceof NoPresenterKey ? caught.message : "Could not reach the Relive server. Is it running?");
-      });
+    let close: (() => void) | undefined;
     const stopFrames = clock.run();
-
+    loadSocketIo().then(
+      ({ io }) => {
+        if (!cancelled) close = open(io);
+      },
+      () => !cancelled && setError("Could not load the page's connection code. Reload the page."),
+    );
     return () => {
       cancelled = true;
       stopFrames();
-      window.removeEventListener("offline", onOffline);
-      off();
-      replay.close();
-      socket.off("disconnect", onDisconnect);
-      socket.off("connect", onConnect);
-      socket.disconnect();
+      close?.();
     };
+
+    /** Connects and gets the session; returns what undoes it. */
+    function open(io: SocketIo["io"]): () => void {
+      const socket = io({ auth: { protocol: PROTOCOL_VERSION }, transports: ["websocket"] }) as ReplaySocket;
+      const replay = new ReplayClient(socket);
+      clock.setSource(() => ({ sim: replay.simTime(), clock: replay.currentClock() }));
+      const show = () => {
+        setView((previous) => replay.view && keepUnchanged(previous, { ...replay.view }));
+        setClientMode(replay.mode);
+        // In the same task, not at the next frame: a key press shows its effect at once.
+        clock.tick();
+      };
+      const off = replay.on((event) => {
+        if (event.type === "presence") return setPresence({ followers: event.followers, presenters: event.presenters, projectors: event.projectors, sync: event.sync });
+        if (event.type === "lost") return setError(event.message);
+        show();
+      });
+      const onDisconnect = () => setConnected(false);
+      const onConnect = () => setConnected(true);
+      socket.on("disconnect", onDisconnect);
+      socket.on("connect", onConnect);
+      // The browser knows at once when the network goes; socket.io would wait for a missed heartbeat.
+      // Closing the transport makes it reconnect (and rejoin) by itself once the network is back.
+      const onOffline = () => socket.io.engine?.close();
+      window.addEventListener("offline", onOffline);
+      setClient(replay);
+
+      const parsed = JSON.parse(modeKey) as ReplayMode;
+      const connect =
+        parsed.kind === "solo"
+          ? startSolo(replay, feed, parsed).then(({ notice: said, jumpHint, resumedAt: resumed }) => {
+              if (cancelled) return;
+              if (said) setNotice(said);
+              if (jumpHint) setLinkJumpHint(jumpHint);
+              if (resumed !== undefined) setResumedAt(resumed);
+            })
+          : joinSession(replay, feed, parsed);
+      connect
+        .then(() => {
+          if (!cancelled) show();
+        })
+        .catch((caught: unknown) => {
+          if (!cancelled) setError(caught instanceof RequestRefused || caught instanceof NoPresenterKey ? caught.message : "Could not reach the Relive server. Is it running?");
+        });
+
+      return () => {
+        window.removeEventListener("offline", onOffline);
+        off();
+        replay.close();
+        socket.off("disconnect", onDisconnect);
+        socket.off("connect", onConnect);
+        socket.disconnect();
+      };
+    }
   }, [feed, modeKey, clock]);
 
   const send = useCallback(

@@ -226,3 +226,12 @@ export function describeJump(ms: number, feed: JumpFeed): string {
   const published = at(feed.publishedZone);
   return event === published ? event : `${event} = ${published}`;
 }
+
+/**
+ * What a jump read, for the jump box's hint: "18:11 Helsinki = 15:11 GMT", and for a time typed
+ * without a zone, the rule that placed it: such a time is the big clock's (the event's) time.
+ */
+export function jumpStatement(parsed: Extract<JumpResult, { ok: true }>, feed: JumpFeed): string {
+  const landed = describeJump(parsed.ms, feed);
+  return parsed.bare ? `${landed} · a time without a zone is ${zoneLabel(feed.eventZone)} time` : landed;
+}
