@@ -73,7 +73,7 @@ describe("emission", () => {
     const streams = [];
     for (const follower of followers) {
       await follower.join({ code: code! });
-      streams.push(strictStream(follower.socket, { held: follower.view!.entries.length }));
+      streams.push(strictStream(follower.socket, { held: follower.cursor }));
     }
 
     await presenter.control({ type: "jump", input: "15:00 GMT" });
@@ -125,8 +125,8 @@ describe("emission", () => {
     });
     await presenter.control({ type: "play" });
     await delay(6000); // 12 simulated minutes at 120×: 15:05 → 15:17, six entries
-    expect(ahead.length).toBeGreaterThanOrEqual(3);
-    expect(lateness.length).toBe(ahead.length);
+    expect(lateness.length).toBeGreaterThanOrEqual(3);
+    expect(ahead.length).toBeGreaterThanOrEqual(lateness.length); // the last may still be held
     // Each arrives before its instant (sent up to the entry window ahead)…
     expect(Math.min(...ahead)).toBeGreaterThan(0);
     // …and the client shows it at its instant: never before, and late only by a timer. The bound
@@ -356,7 +356,7 @@ describe("two server processes sharing one PostgreSQL", () => {
 
   it("carry a control change from one to followers on the other, who compute the same clock", async () => {
     const { a, b, presenter, follower } = await twoProcesses();
-    const stream = strictStream(follower.socket, { held: follower.view!.entries.length });
+    const stream = strictStream(follower.socket, { held: follower.cursor });
 
     const changed = new Promise<void>((resolve) => follower.on((event) => event.type === "state" && event.view.clock.rate === 600 && resolve()));
     await presenter.control({ type: "jump", input: "15:00 GMT" });
