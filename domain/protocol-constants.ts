@@ -17,8 +17,8 @@ export const RATE_LIMIT = { burst: 40, perSecond: 20 } as const;
 
 /**
  * A shared session's lead: a clock change takes effect this long after the
- * server receives it. Sized from the session's measured delivery (the slowest
- * follower's probe round trip), never below `min` nor above `max`
+ * server receives it. Sized from the session's measured delivery (1.5 × the
+ * slowest follower's probe round trip), never below `min` nor above `max`
  * (docs/PROTOCOL.md, "The lead").
  */
 export const LEAD_BOUNDS_MS = { min: 40, max: 1000 } as const;
@@ -28,7 +28,7 @@ export const LEAD_BOUNDS_MS = { min: 40, max: 1000 } as const;
  * time: max(ENTRY_WINDOW_MIN_MS, 2 × the session's lead), never past the
  * clock's stopAt (docs/PROTOCOL.md, "The entries stream").
  */
-export const ENTRY_WINDOW_MIN_MS = 250;
+export const ENTRY_WINDOW_MIN_MS = 500;
 
 /** A follower whose clock estimate is further than this from the server's is lagging. */
 export const SYNC_TOLERANCE_MS = 50;

@@ -8,15 +8,18 @@
 import { ENTRY_WINDOW_MIN_MS, LEAD_BOUNDS_MS } from "../../domain/protocol-constants";
 
 /**
- * The lead for a session whose slowest follower answered its last probe
- * after `slowestRoundTripMs` (null: not measured yet). A round trip is twice
- * a one-way delay, so this is Jellyfin's "twice the highest ping" with the
- * ping taken one way; the probe goes out to every follower at once, so its
- * round trip also carries the time the server takes to write to all of them.
+ * A round trip's share in the lead. The probe goes out to every follower at
+ * once, so its round trip already carries the time the server takes to write
+ * to all of them and to read all their answers: about twice a broadcast's
+ * delivery. Half as much again absorbs a broadcast slower than the last probe
+ * (a garbage collection, a busier moment); Jellyfin takes twice the highest ping.
  */
+export const LEAD_PER_ROUND_TRIP = 1.5;
+
+/** The lead for a session whose slowest follower answered its last probe after `slowestRoundTripMs` (null: not measured yet). */
 export function leadFor(slowestRoundTripMs: number | null): number {
   if (slowestRoundTripMs === null || !Number.isFinite(slowestRoundTripMs)) return LEAD_BOUNDS_MS.min;
-  return Math.min(LEAD_BOUNDS_MS.max, Math.max(LEAD_BOUNDS_MS.min, Math.ceil(slowestRoundTripMs)));
+  return Math.min(LEAD_BOUNDS_MS.max, Math.max(LEAD_BOUNDS_MS.min, Math.ceil(LEAD_PER_ROUND_TRIP * slowestRoundTripMs)));
 }
 
 /**

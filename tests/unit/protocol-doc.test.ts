@@ -10,7 +10,7 @@ import { PRE_ROLL_MS } from "../../domain/replay/clock";
 import { QUESTION_LIMITS } from "../../domain/classroom/questions";
 import { parseJumpTime } from "../../domain/replay/jump";
 import { LEAD_MS, SessionManager } from "../../server/replay/session-manager";
-import { entryWindowMs, leadFor } from "../../server/replay/lead";
+import { entryWindowMs, leadFor, LEAD_PER_ROUND_TRIP } from "../../server/replay/lead";
 import type { FeedTimeline } from "../../server/replay/feed-timeline";
 import { MemorySessionStore } from "../support/memory-session-store";
 import { GUESS_LIMIT } from "../../server/replay/join-guard";
@@ -82,7 +82,9 @@ describe("docs/PROTOCOL.md", () => {
 
   it("states the lead's bounds and the entry window's rule as the server applies them", () => {
     expect(doc).toMatch(new RegExp(`LEAD_BOUNDS_MS\\W+${LEAD_BOUNDS_MS.min}–${LEAD_BOUNDS_MS.max}\\**\\s*ms, ${LEAD_MS} until measured`));
-    expect([leadFor(null), leadFor(1), leadFor(123.4), leadFor(1e6)]).toEqual([LEAD_BOUNDS_MS.min, LEAD_BOUNDS_MS.min, 124, LEAD_BOUNDS_MS.max]);
+    const factor = Number(/Lead = ([\d.]+) × the slowest answer's round trip/.exec(doc)?.[1]);
+    expect(factor).toBe(LEAD_PER_ROUND_TRIP);
+    expect([leadFor(null), leadFor(1), leadFor(200), leadFor(1e6)]).toEqual([LEAD_BOUNDS_MS.min, LEAD_BOUNDS_MS.min, factor * 200, LEAD_BOUNDS_MS.max]);
     const rule = /W = max\(ENTRY_WINDOW_MIN_MS = \*\*(\d+)\*\*,\s*(\d+) × lead\)/.exec(doc);
     expect(rule).not.toBeNull();
     expect(Number(rule![1])).toBe(ENTRY_WINDOW_MIN_MS);
