@@ -159,7 +159,7 @@ export class ReplayClient {
   private closed = false;
   /** Joined as a projector: said again on every rejoin. */
   private screen: "projector" | undefined;
-  /** Every entry the server has sent and not taken back: `view.entries` is a prefix of it. */
+  /** Every entry the server has sent and not taken back: `view.entries` is a prefix of it (or, until a backward move takes effect, of the feed). */
   private received: ProtocolEntry[] = [];
   /** Wakes the client when the next held entry's instant (or a pending clock) comes. */
   private releaseTimer: ReturnType<typeof setTimeout> | undefined;
@@ -403,16 +403,18 @@ export class ReplayClient {
     const view = this.view;
     if (!view || this.closed) return;
     const serverNow = this.sync.serverNow();
+    const pending = view.previousClock !== null && view.clock.serverTimeAtAnchor > serverNow;
     const live = clock.effectiveState(view.previousClock, view.clock, serverNow);
     const due = Math.min(this.received.length, clock.entriesShownAt(view.timeline, clock.simTimeAt(live, view.timeline, serverNow)));
-    if (due < view.entries.length) view.entries = this.received.slice(0, due);
+    // A backward move takes entries away when it takes effect, not when it is announced.
+    if (due < view.entries.length && !pending) view.entries = this.received.slice(0, due);
     else if (due > view.entries.length) {
       const added = this.received.slice(view.entries.length, due);
       view.entries = [...view.entries, ...added];
       if (announce) this.emit({ type: "entries", added, view });
     }
-    if (due >= this.received.length) return;
-    let wake = view.previousClock && view.clock.serverTimeAtAnchor > serverNow ? view.clock.serverTimeAtAnchor : Number.POSITIVE_INFINITY;
+    if (due >= this.received.length && !pending) return;
+    let wake = pending ? view.clock.serverTimeAtAnchor : Number.POSITIVE_INFINITY;
     const next = clock.serverTimeOfSim(live, view.timeline, view.timeline.entryTimes[due]!);
     if (next !== null) wake = Math.min(wake, next);
     if (!Number.isFinite(wake)) return;
@@ -497,8 +499,8 @@ export class ReplayClient {
    */
   private takeSnapshot(snapshot: Snapshot): void {
     const view = this.view!;
+    // Entries shown stay shown until the new clock takes effect (release), even if the stream took them back.
     this.received = [...this.received.slice(0, Math.min(snapshot.base, this.received.length)), ...snapshot.entries];
-    if (view.entries.length > this.received.length) view.entries = view.entries.slice(0, this.received.length);
     Object.assign(view, {
       code: snapshot.code,
       clock: snapshot.clock,

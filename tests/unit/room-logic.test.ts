@@ -423,4 +423,21 @@ describe("room logic over an in-memory socket pair", () => {
     expect(await leadAfter(180.2)).toBe(Math.ceil(1.5 * 180.2)); // 1.5 × the slowest round trip (lead.ts)
     expect(await leadAfter(60_000)).toBe(LEAD_BOUNDS_MS.max);
   });
+
+  it("a backward seek takes entries off followers' screens when it takes effect, not when it is announced", async () => {
+    const { hub, presenter, followers } = await classOf(1);
+    const follower = followers[0]!.client;
+    await hub.until(presenter.client.control({ type: "seek", to: FIRST + 60 * MIN }));
+    vi.advanceTimersByTime(LEAD_BOUNDS_MS.max);
+    await hub.flush();
+    const shown = follower.view!.entries.length;
+    expect(shown).toBeGreaterThan(5);
+    const back = await hub.until(presenter.client.control({ type: "seek", to: FIRST }));
+    await hub.flush();
+    expect(follower.cursor).toBe(1); // the stream is truncated at once…
+    expect(follower.view!.entries).toHaveLength(shown); // …the screen keeps its entries while the old clock is in force…
+    vi.advanceTimersByTime(Math.ceil(back.serverTimeAtAnchor - Date.now()));
+    expect(follower.view!.entries).toHaveLength(1); // …and drops them as the clock jumps back
+    expect(follower.simTime()).toBe(FIRST);
+  });
 });
