@@ -336,9 +336,11 @@ async function control(command: Command): Promise<{ next: clock.ClockState; emit
     try {
       return { next: await client.control(command), emittedAt };
     } catch (error) {
-      const retry = error instanceof RequestRefused && (error.refusal.reason === "rate_limited" || error.refusal.reason === "conflict");
+      // Refused as busy, or no answer within 10 s (a server swamped by thousands of joins): ask again.
+      const reason = error instanceof RequestRefused ? error.refusal.reason : error instanceof Error ? error.message : String(error);
+      const retry = reason === "rate_limited" || reason === "conflict" || reason === "operation has timed out";
       if (!retry || attempt >= 3) throw error;
-      log(`presenter: ${error.refusal.reason}, retrying in 1 s`);
+      log(`presenter: ${reason}, retrying in 1 s`);
       await sleep(1000);
     }
   }
