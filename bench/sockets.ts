@@ -546,7 +546,7 @@ export async function benchSockets(context: BenchContext): Promise<Result[]> {
       starting.catch(() => undefined);
       const started = performance.now();
       const outcomes = [];
-      for (const [group, size] of Object.entries(sizes)) outcomes.push(await connect(serverA.url, size, "raw", group, quick ? 60_000 : 150_000));
+      for (const [group, size] of Object.entries(sizes)) outcomes.push(await connect(serverA.url, size, "raw", group, quick ? 60_000 : 240_000));
       await settleProbes();
       const after = await sampleRss();
       held = after.joined;
@@ -578,7 +578,7 @@ export async function benchSockets(context: BenchContext): Promise<Result[]> {
       const idle = new Map(opens.map(({ server }) => [server.pid, rssBytes(server.pid)]));
       for (const { server, group, count } of opens) {
         placement.set(group, server);
-        await connect(server.url, count, "raw", group, quick ? 60_000 : 150_000);
+        await connect(server.url, count, "raw", group, quick ? 60_000 : 240_000);
       }
       await settleProbes();
       const status = await driver.call({ cmd: "status" }, 10_000);
