@@ -31,6 +31,7 @@ export type LoadRequest =
   | { cmd: "changes"; commands: Command[]; groups: string[]; skew: boolean }
   | { cmd: "setup"; commands: Command[] }
   | { cmd: "emission"; rate: number; fromSim: number; toSim: number; groups: string[] }
+  | { cmd: "versus"; bareUrl: string; commands: Command[]; realGroups: string[]; bareGroups: string[] }
   | { cmd: "disconnect"; groups: string[] }
   | { cmd: "status" };
 
@@ -67,11 +68,17 @@ export interface ChangeResult {
   firstMs: number;
   /** The presenter's acknowledgement, ms after the emit (the server acks after broadcasting). */
   ackMs: number;
-  /** Receipts that came after the change took effect (its serverTimeAtAnchor, 40 ms after the command). */
+  /** Receipts that came after the change took effect (its serverTimeAtAnchor, a lead after the command). */
   afterAnchor: number;
+  /** The lead the server gave this change: its serverTimeAtAnchor − the emit, in server time. */
+  leadMs: number;
+  /** Presenter's emit → the last measured follower's flip (max of its receipt and the anchor), ms. */
+  flipMs: number;
+  /** Last flip − first flip over the measured followers, ms: late receipts flip late. */
+  flipSpreadMs: number;
   /** Spread (max − min) of simulated time over followers and presenter at one instant; null without skew. */
   skewSimMs: number | null;
-  /** The same, in wall-clock-equivalent ms (divided by the rate in force). */
+  /** The same, in wall-clock-equivalent ms (divided by the rate in force), or the flip spread if larger. */
   skewWallMs: number | null;
 }
 
@@ -99,7 +106,7 @@ export interface ChangesResult {
 }
 
 export interface EmissionResult {
-  /** One sample per (entries event, follower). */
+  /** One sample per (entry, follower): shown (released by the client) − due, in its server time. */
   n: number;
   events: number;
   max: number;
@@ -111,8 +118,28 @@ export interface EmissionResult {
   /** The same over every sample pooled. */
   pooled: { p50: number; p99: number };
   unscheduled: number;
+  /** How far ahead of its instant each entries message arrived (due − arrival, first entry), ms. */
+  ahead: { p50: number; min: number };
+  /** Entries a client showed before their instant (must be 0). */
+  early: number;
   wallMs: number;
   loadCpuMs: number;
+  stalls: LoadStalls;
+}
+
+/** One server's side of a versus run: fan-out per change, as in ChangeResult. */
+export interface VersusSide {
+  changes: Array<{ p50: number; p99: number; n: number; missing: number }>;
+  pooled: { p50: number; p99: number; max: number; n: number };
+  /** The state's size on the wire (JSON bytes). */
+  payloadBytes: number;
+}
+
+export interface VersusResult {
+  real: VersusSide;
+  bare: VersusSide;
+  loadCpuMs: number;
+  wallMs: number;
   stalls: LoadStalls;
 }
 
@@ -129,6 +156,7 @@ export interface LoadResults {
   changes: ChangesResult;
   setup: { revision: number };
   emission: EmissionResult;
+  versus: VersusResult;
   disconnect: { closed: number };
   status: StatusResult;
 }
@@ -253,8 +281,11 @@ interface Follower {
 interface EmissionRecorder {
   groups: Set<string>;
   samples: number[];
+  /** Samples by entry index. */
   byEvent: Map<number, number[]>;
   unscheduled: number;
+  ahead: number[];
+  early: number;
 }
 
 let followers: Follower[] = [];
@@ -265,6 +296,8 @@ const disconnects: Record<string, number> = {};
 let presenter: ReplayClient | undefined;
 let presenterCode = "";
 let emission: EmissionRecorder | undefined;
+/** The newest session:state a raw follower of the real server received: the bare server broadcasts the same. */
+let lastRealState: unknown;
 
 /** The presenter's share of the server's token bucket (RATE_LIMIT): a margin, so that its own pings and status never tip it over. */
 const PRESENTER_SHARE = 0.75;
@@ -303,9 +336,11 @@ async function control(command: Command): Promise<{ next: clock.ClockState; emit
     try {
       return { next: await client.control(command), emittedAt };
     } catch (error) {
-      const retry = error instanceof RequestRefused && (error.refusal.reason === "rate_limited" || error.refusal.reason === "conflict");
+      // Refused as busy, or no answer within 10 s (a server swamped by thousands of joins): ask again.
+      const reason = error instanceof RequestRefused ? error.refusal.reason : error instanceof Error ? error.message : String(error);
+      const retry = reason === "rate_limited" || reason === "conflict" || reason === "operation has timed out";
       if (!retry || attempt >= 3) throw error;
-      log(`presenter: ${error.refusal.reason}, retrying in 1 s`);
+      log(`presenter: ${reason}, retrying in 1 s`);
       await sleep(1000);
     }
   }
@@ -368,25 +403,24 @@ function addFollower(url: string, group: string, kind: "replay" | "raw"): Follow
     receipts.set(revision, (receipts.get(revision) ?? 0) + 1);
   });
   if (kind === "replay") {
+    // Arrival, for the note: how far ahead of its instant each message came.
     socket.on("session:entries", (payload) => {
       const local = monotonicNow();
       const recorder = emission;
       const view = follower.client?.view;
-      if (!recorder || !view || !recorder.groups.has(group)) return;
       const first = payload.entries[0];
-      if (!first) return;
-      // The instant the first entry of the message fell due under the clock in force,
-      // in this follower's estimate of server time.
-      const due = clock.serverTimeOfSim(view.clock, view.timeline, Date.parse(first.publishedAt));
-      if (due === null) {
-        recorder.unscheduled++;
-        return;
-      }
-      const lateness = local + follower.client!.sync.offset - due;
-      recorder.samples.push(lateness);
-      let event = recorder.byEvent.get(payload.from);
-      if (!event) recorder.byEvent.set(payload.from, (event = []));
-      event.push(lateness);
+      if (!recorder || !view || !first || !recorder.groups.has(group)) return;
+      const due = clock.serverTimeOfSim(follower.client!.liveClock()!, view.timeline, Date.parse(first.publishedAt));
+      if (due !== null) recorder.ahead.push(due - (local + follower.client!.sync.offset));
+    });
+  } else {
+    socket.on("session:state", (snapshot) => {
+      if (snapshot.clock.revision < 1_000_000) lastRealState = snapshot;
+    });
+    // A real client answers the server's probes (socket/presence.ts); so does this one, on the presenter's clock.
+    socket.on("session:probe", (_probe, ack) => {
+      const revisions = [...follower.stateAt.keys()];
+      ack({ serverNow: monotonicNow() + (presenter?.sync.offset ?? 0), revision: revisions.length ? Math.max(...revisions) : 0, cursor: 0, detached: false });
     });
   }
   socket.on("disconnect", (reason) => {
@@ -397,6 +431,34 @@ function addFollower(url: string, group: string, kind: "replay" | "raw"): Follow
     disconnects[reason] = (disconnects[reason] ?? 0) + 1;
   });
   return follower;
+}
+
+/** Records, while an emission run lasts, when this follower's client shows each entry against its due instant. */
+function watchReleases(follower: Follower): void {
+  const client = follower.client!;
+  client.on((event) => {
+    const recorder = emission;
+    if (event.type !== "entries" || !recorder || !recorder.groups.has(follower.group)) return;
+    const shown = monotonicNow() + client.sync.offset;
+    const live = client.liveClock()!;
+    const firstIndex = event.view.entries.length - event.added.length;
+    event.added.forEach((entry, i) => {
+      const sim = Date.parse(entry.publishedAt);
+      const due = clock.serverTimeOfSim(live, event.view.timeline, sim);
+      if (due === null) {
+        // Due under a clock no longer in force (a stop, say): it shows once reached, never before.
+        if ((client.liveSimTime(shown) ?? Number.NEGATIVE_INFINITY) < sim) recorder.early++;
+        recorder.unscheduled++;
+        return;
+      }
+      const lateness = shown - due;
+      if (lateness < -0.01) recorder.early++;
+      recorder.samples.push(lateness);
+      let samples = recorder.byEvent.get(firstIndex + i);
+      if (!samples) recorder.byEvent.set(firstIndex + i, (samples = []));
+      samples.push(lateness);
+    });
+  });
 }
 
 async function connectFollowers(request_: Extract<LoadRequest, { cmd: "connect" }>): Promise<ConnectResult> {
@@ -444,6 +506,7 @@ async function connectFollowers(request_: Extract<LoadRequest, { cmd: "connect" 
       // sharing this process (real followers do not share one event loop).
       await pool(open, SYNC_CONCURRENCY, async (follower) => {
         follower.client = new ReplayClient(follower.socket);
+        watchReleases(follower);
         try {
           await follower.client.sync.sync(8);
           roundTrips.push(follower.client.sync.roundTrip);
@@ -517,6 +580,8 @@ async function runChanges(request_: Extract<LoadRequest, { cmd: "changes" }>): P
     const latencies: number[] = [];
     let missing = 0;
     let afterAnchor = 0;
+    let firstFlip = Number.POSITIVE_INFINITY;
+    let lastFlip = Number.NEGATIVE_INFINITY;
     for (const follower of measured) {
       const at = follower.stateAt.get(revision);
       if (at === undefined) {
@@ -526,8 +591,15 @@ async function runChanges(request_: Extract<LoadRequest, { cmd: "changes" }>): P
       latencies.push(at - emittedAt);
       // Raw followers have no clock of their own: they borrow the presenter's offset.
       const offset = (follower.client ?? presenter)?.sync.offset ?? 0;
-      if (performance.timeOrigin + at + offset > next.serverTimeAtAnchor) afterAnchor++;
+      const anchor = next.serverTimeAtAnchor - offset - performance.timeOrigin;
+      if (at > anchor) afterAnchor++;
+      // A screen flips when the change takes effect, or when it arrives if that is later.
+      const flip = Math.max(at, anchor);
+      firstFlip = Math.min(firstFlip, flip);
+      lastFlip = Math.max(lastFlip, flip);
     }
+    const flipSpreadMs = missing ? Number.POSITIVE_INFINITY : lastFlip - firstFlip;
+    const leadMs = next.serverTimeAtAnchor - (performance.timeOrigin + emittedAt + requirePresenter().sync.offset);
     for (const latency of latencies) pooled.push(latency);
     pooledMissing += missing;
 
@@ -550,7 +622,7 @@ async function runChanges(request_: Extract<LoadRequest, { cmd: "changes" }>): P
       }
       const inForce = client.currentClock()!;
       skewSimMs = max - min;
-      skewWallMs = skewSimMs / inForce.rate;
+      skewWallMs = Math.max(skewSimMs / inForce.rate, flipSpreadMs);
     }
     const latencyStats = stats(latencies);
     results.push({
@@ -562,6 +634,9 @@ async function runChanges(request_: Extract<LoadRequest, { cmd: "changes" }>): P
       firstMs: minOf(latencies),
       ackMs,
       afterAnchor,
+      leadMs,
+      flipMs: missing ? Number.POSITIVE_INFINITY : lastFlip - emittedAt,
+      flipSpreadMs,
       skewSimMs,
       skewWallMs,
     });
@@ -595,7 +670,7 @@ async function runSetup(commands: Command[]): Promise<{ revision: number }> {
 async function runEmission(request_: Extract<LoadRequest, { cmd: "emission" }>): Promise<EmissionResult> {
   const client = requirePresenter();
   await runSetup([{ type: "pause" }, { type: "rate", rate: request_.rate }, { type: "seek", to: request_.fromSim }]);
-  const recorder: EmissionRecorder = { groups: new Set(request_.groups), samples: [], byEvent: new Map(), unscheduled: 0 };
+  const recorder: EmissionRecorder = { groups: new Set(request_.groups), samples: [], byEvent: new Map(), unscheduled: 0, ahead: [], early: 0 };
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const stalls = watchStalls();
@@ -607,7 +682,7 @@ async function runEmission(request_: Extract<LoadRequest, { cmd: "emission" }>):
     forget(next.revision);
     const wallMs = (request_.toSim - request_.fromSim) / request_.rate;
     await waitFor(() => (client.simTime() ?? 0) >= request_.toSim, wallMs + 5000);
-    await sleep(100); // the last message's stragglers
+    await sleep(300); // the last entries' releases
   } finally {
     emission = undefined;
     send({ type: "mark", name: "end" });
@@ -627,10 +702,80 @@ async function runEmission(request_: Extract<LoadRequest, { cmd: "emission" }>):
     perEventP99: events.map((samples) => percentile(samples, 99)),
     pooled: { p50: percentile(recorder.samples, 50), p99: percentile(recorder.samples, 99) },
     unscheduled: recorder.unscheduled,
+    ahead: { p50: percentile(recorder.ahead, 50), min: minOf(recorder.ahead) },
+    early: recorder.early,
     wallMs,
     loadCpuMs: (cpu.user + cpu.system) / 1000,
     stalls: seen,
   };
+}
+
+/** Bare presenters, by the bare server's URL. */
+const barePresenters = new Map<string, ReplaySocket>();
+
+/**
+ * Fan-out of the real server and of bare socket.io side by side: each round,
+ * one change on the real session (its raw followers in `realGroups`), then
+ * one broadcast of the same state by the bare server (its followers in
+ * `bareGroups`). The parent reads both processes' CPU around the whole run.
+ */
+async function runVersus(request_: Extract<LoadRequest, { cmd: "versus" }>): Promise<VersusResult> {
+  let bare = barePresenters.get(request_.bareUrl);
+  if (!bare) {
+    bare = openSocket(request_.bareUrl);
+    await whenConnected(bare);
+    barePresenters.set(request_.bareUrl, bare);
+  }
+  if (!lastRealState) {
+    await control({ type: "pause" }); // a raw follower keeps the state it receives
+    await waitFor(() => lastRealState !== undefined, WAIT_STATE_MS);
+  }
+  if (!lastRealState) throw new Error("no session:state reached a raw follower of the real server");
+  const payload = lastRealState;
+  const payloadBytes = Buffer.byteLength(JSON.stringify(payload));
+  await (bare.timeout(10_000).emitWithAck as unknown as (event: string, payload: unknown) => Promise<unknown>).call(bare.timeout(10_000), "bare:payload", payload);
+  const inGroups = (names: string[]) => {
+    const set = new Set(names);
+    return followers.filter((follower) => set.has(follower.group) && follower.joined);
+  };
+  const measure = async (measured: Follower[], revision: number, emittedAt: number, side: VersusSide, pooled: number[]) => {
+    await waitFor(() => measured.every((follower) => follower.stateAt.has(revision) || !follower.joined), WAIT_STATE_MS);
+    const latencies = measured.flatMap((follower) => {
+      const at = follower.stateAt.get(revision);
+      return at === undefined ? [] : [at - emittedAt];
+    });
+    pooled.push(...latencies);
+    const { p50, p99 } = stats(latencies);
+    side.changes.push({ p50, p99, n: latencies.length, missing: measured.length - latencies.length });
+    for (const follower of measured) follower.stateAt.delete(revision);
+    receipts.delete(revision);
+  };
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const stalls = watchStalls();
+  const real: VersusSide = { changes: [], pooled: { p50: 0, p99: 0, max: 0, n: 0 }, payloadBytes };
+  const bareSide: VersusSide = { changes: [], pooled: { p50: 0, p99: 0, max: 0, n: 0 }, payloadBytes };
+  const realPooled: number[] = [];
+  const barePooled: number[] = [];
+  for (const command of request_.commands) {
+    const realFollowers = inGroups(request_.realGroups);
+    const { next, emittedAt } = await control(command);
+    await measure(realFollowers, next.revision, emittedAt, real, realPooled);
+    await sleep(20 + (next.revision % 3) * 10);
+    const bareFollowers = inGroups(request_.bareGroups);
+    const bareEmitted = performance.now();
+    const answer = (await (bare.timeout(10_000).emitWithAck as unknown as (event: string, payload: unknown) => Promise<{ revision: number }>).call(
+      bare.timeout(10_000),
+      "session:control",
+      { sessionId: "bare", command },
+    )) as { revision: number };
+    await measure(bareFollowers, answer.revision, bareEmitted, bareSide, barePooled);
+    await sleep(20 + (next.revision % 3) * 10);
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  real.pooled = { ...stats(realPooled), n: realPooled.length };
+  bareSide.pooled = { ...stats(barePooled), n: barePooled.length };
+  return { real, bare: bareSide, loadCpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - started, stalls: stalls.stop() };
 }
 
 function closeFollower(follower: Follower): void {
@@ -668,6 +813,8 @@ async function handle(message: LoadRequest): Promise<unknown> {
       return runSetup(message.commands);
     case "emission":
       return runEmission(message);
+    case "versus":
+      return runVersus(message);
     case "disconnect":
       return disconnectGroups(message.groups);
     case "status":
@@ -683,6 +830,7 @@ function shutdown(code: number): never {
   for (const follower of followers) closeFollower(follower);
   presenter?.close();
   presenter?.socket.close();
+  for (const socket of barePresenters.values()) socket.close();
   process.exit(code);
 }
 

@@ -104,7 +104,11 @@ export interface SessionView {
   timeline: clock.Timeline;
   clock: clock.ClockState;
   previousClock: clock.ClockState | null;
-  /** Entries received so far: the feed's first `entries.length` entries in replay order. */
+  /**
+   * Entries whose instant has come on the session's clock: the feed's first
+   * `entries.length` entries in replay order. The server sends entries ahead
+   * of their instant; the client holds them and adds each here at its instant.
+   */
   entries: ProtocolEntry[];
   pinnedCards: string[];
   revealedCards: string[];
@@ -114,6 +118,7 @@ export interface SessionView {
 
 export type ReplayEvent =
   | { type: "state"; view: SessionView }
+  /** Entries whose instant came (on the session's clock), in order; sent at that instant, not on arrival. */
   | { type: "entries"; added: ProtocolEntry[]; view: SessionView }
   | { type: "resynced"; view: SessionView }
   | { type: "presence"; followers: number; presenters: number; projectors: number; sync: FollowerSync }
@@ -138,7 +143,9 @@ export type ClientMode =
 /**
  * One session as a client sees it. Entries arrive once each and in order:
  * a message that does not continue from what the client holds (a gap after a
- * reconnect, say) triggers `session:sync`, and duplicates are ignored.
+ * reconnect, say) triggers `session:sync`, and duplicates are ignored. They
+ * arrive ahead of their instant; the client holds them and releases each to
+ * `view.entries` and its listeners when the session's clock reaches it.
  */
 export class ReplayClient {
   readonly sync: ClockSync;
@@ -152,6 +159,10 @@ export class ReplayClient {
   private closed = false;
   /** Joined as a projector: said again on every rejoin. */
   private screen: "projector" | undefined;
+  /** Every entry the server has sent and not taken back: `view.entries` is a prefix of it (or, until a backward move takes effect, of the feed). */
+  private received: ProtocolEntry[] = [];
+  /** Wakes the client when the next held entry's instant (or a pending clock) comes. */
+  private releaseTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly socket: ReplaySocket,
@@ -171,7 +182,7 @@ export class ReplayClient {
       ack({
         serverNow: this.sync.serverNow(),
         revision: this.view?.clock.revision ?? 0,
-        cursor: this.view?.entries.length ?? 0,
+        cursor: this.cursor,
         detached: this.detached,
       });
     });
@@ -215,6 +226,11 @@ export class ReplayClient {
     return this.view!;
   }
 
+  /** How many entries the client holds, shown or not yet: its place in the entries stream. */
+  get cursor(): number {
+    return this.received.length;
+  }
+
   /** Whether this follower reads on its own clock rather than the session's. */
   get detached(): boolean {
     return this.mode?.kind === "detached";
@@ -248,7 +264,7 @@ export class ReplayClient {
   private predict(command: Command): boolean {
     const view = this.view;
     if (!view || this.mode?.kind !== "solo" || !clock.isClockCommand(command)) return false;
-    const points = pausePoints(view.settings, view.timeline, view.entries.map((entry) => entry.key));
+    const points = pausePoints(view.settings, view.timeline, this.received.map((entry) => entry.key));
     if (points === undefined) return false; // the server knows where the next marked entry is; this client does not
     const opts = { pausePoints: points };
     const at = this.sync.serverNow();
@@ -258,6 +274,7 @@ export class ReplayClient {
       return false; // the server will refuse it with a reason
     }
     view.previousClock = null;
+    this.release(true);
     this.emit({ type: "state", view });
     return true;
   }
@@ -329,6 +346,7 @@ export class ReplayClient {
   /** Stops everything this client started and removes every handler it added; the socket is left to its owner. */
   close(): void {
     this.closed = true;
+    clearTimeout(this.releaseTimer);
     this.sync.stop();
     for (const dispose of this.disposers.splice(0)) dispose();
     this.listeners.clear();
@@ -343,12 +361,14 @@ export class ReplayClient {
       timeline,
       clock: snapshot.clock,
       previousClock: snapshot.previousClock,
-      entries: snapshot.entries, // a first snapshot is relative to nothing held: base 0
+      entries: [],
       pinnedCards: snapshot.pinnedCards,
       revealedCards: snapshot.revealedCards,
       settings: snapshot.settings,
       expiresAt: snapshot.expiresAt,
     };
+    this.received = snapshot.entries; // a first snapshot is relative to nothing held: base 0
+    this.release(false);
     this.emit({ type: "state", view: this.view });
   }
 
@@ -356,20 +376,49 @@ export class ReplayClient {
     const view = this.view;
     if (!view || snapshot.sessionId !== view.sessionId) return;
     if (snapshot.clock.revision < view.clock.revision) return; // stale (reordered) state
-    if (snapshot.base > view.entries.length) return this.resyncInBackground();
-    takeSnapshot(view, snapshot);
+    if (snapshot.base > this.received.length) return this.resyncInBackground();
+    this.takeSnapshot(snapshot);
     this.emit({ type: "state", view });
   }
 
   private onEntries(payload: ServerPayload<"session:entries">): void {
     const view = this.view;
     if (!view || payload.sessionId !== view.sessionId) return;
-    const held = view.entries.length;
+    const held = this.received.length;
     if (payload.to <= held) return; // already have them
     if (payload.from > held) return this.resyncInBackground(); // a gap
-    const added = payload.entries.slice(held - payload.from);
-    view.entries = [...view.entries, ...added];
-    this.emit({ type: "entries", added, view });
+    this.received = [...this.received, ...payload.entries.slice(held - payload.from)];
+    this.release(true);
+  }
+
+  /**
+   * Moves the held entries whose instant has come on the session's clock
+   * into `view.entries` (telling listeners if `announce`), and sleeps until
+   * the next one's instant or the pending clock's anchor, whichever is first.
+   * Scheduled against absolute instants and re-checked on waking: a timer
+   * that fires early releases nothing and sleeps again.
+   */
+  private release(announce: boolean): void {
+    clearTimeout(this.releaseTimer);
+    const view = this.view;
+    if (!view || this.closed) return;
+    const serverNow = this.sync.serverNow();
+    const pending = view.previousClock !== null && view.clock.serverTimeAtAnchor > serverNow;
+    const live = clock.effectiveState(view.previousClock, view.clock, serverNow);
+    const due = Math.min(this.received.length, clock.entriesShownAt(view.timeline, clock.simTimeAt(live, view.timeline, serverNow)));
+    // A backward move takes entries away when it takes effect, not when it is announced.
+    if (due < view.entries.length && !pending) view.entries = this.received.slice(0, due);
+    else if (due > view.entries.length) {
+      const added = this.received.slice(view.entries.length, due);
+      view.entries = [...view.entries, ...added];
+      if (announce) this.emit({ type: "entries", added, view });
+    }
+    if (due >= this.received.length && !pending) return;
+    let wake = pending ? view.clock.serverTimeAtAnchor : Number.POSITIVE_INFINITY;
+    const next = clock.serverTimeOfSim(live, view.timeline, view.timeline.entryTimes[due]!);
+    if (next !== null) wake = Math.min(wake, next);
+    if (!Number.isFinite(wake)) return;
+    this.releaseTimer = setTimeout(() => this.release(true), Math.max(0, Math.ceil(wake - serverNow)));
   }
 
   /** A resync refused for a passing reason (busy, rate-limited, database away) is asked again; only a lasting one loses the session. */
@@ -395,7 +444,7 @@ export class ReplayClient {
         const view = this.view!;
         const { snapshot } = await request(this.socket, "session:sync", {
           sessionId: view.sessionId,
-          have: { revision: view.clock.revision, cursor: view.entries.length },
+          have: { revision: view.clock.revision, cursor: this.received.length },
         });
         this.applySnapshot(snapshot);
       } finally {
@@ -419,7 +468,7 @@ export class ReplayClient {
         sessionId: view.sessionId,
         ...(this.secret ? { secret: this.secret } : {}),
         ...(this.screen ? { screen: this.screen } : {}),
-        have: { revision: view.clock.revision, cursor: view.entries.length },
+        have: { revision: view.clock.revision, cursor: this.received.length },
       });
       this.applySnapshot(response.snapshot);
       if (this.detached) this.reportStatus();
@@ -439,28 +488,32 @@ export class ReplayClient {
       setTimeout(() => this.resyncInBackground(), 0);
       return;
     }
-    takeSnapshot(view, snapshot);
+    this.takeSnapshot(snapshot);
     this.emit({ type: "resynced", view });
+  }
+
+  /**
+   * Applies a snapshot to what the client holds: keep the first `base`
+   * entries, append the snapshot's, take its clock, pins and settings; then
+   * release what is due under the new clock.
+   */
+  private takeSnapshot(snapshot: Snapshot): void {
+    const view = this.view!;
+    // Entries shown stay shown until the new clock takes effect (release), even if the stream took them back.
+    this.received = [...this.received.slice(0, Math.min(snapshot.base, this.received.length)), ...snapshot.entries];
+    Object.assign(view, {
+      code: snapshot.code,
+      clock: snapshot.clock,
+      previousClock: snapshot.previousClock,
+      pinnedCards: snapshot.pinnedCards,
+      revealedCards: snapshot.revealedCards,
+      settings: snapshot.settings,
+      expiresAt: snapshot.expiresAt,
+    });
+    this.release(true);
   }
 
   private emit(event: ReplayEvent): void {
     for (const listener of this.listeners) listener(event);
   }
-}
-
-/**
- * Applies a snapshot to what a client holds: keep the first `base` entries,
- * append the snapshot's, take its clock, pins and settings.
- */
-function takeSnapshot(view: SessionView, snapshot: Snapshot): void {
-  view.entries = [...view.entries.slice(0, Math.min(snapshot.base, view.entries.length)), ...snapshot.entries];
-  Object.assign(view, {
-    code: snapshot.code,
-    clock: snapshot.clock,
-    previousClock: snapshot.previousClock,
-    pinnedCards: snapshot.pinnedCards,
-    revealedCards: snapshot.revealedCards,
-    settings: snapshot.settings,
-    expiresAt: snapshot.expiresAt,
-  });
 }

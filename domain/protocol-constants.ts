@@ -15,6 +15,21 @@ export const MAX_PAYLOAD_BYTES = 4096;
 /** Per-socket token bucket: bursts of 40 messages, 20 a second sustained. Over it, `rate_limited`. */
 export const RATE_LIMIT = { burst: 40, perSecond: 20 } as const;
 
+/**
+ * A shared session's lead: a clock change takes effect this long after the
+ * server receives it. Sized from the session's measured delivery (1.5 × the
+ * slowest follower's probe round trip), never below `min` nor above `max`
+ * (docs/PROTOCOL.md, "The lead").
+ */
+export const LEAD_BOUNDS_MS = { min: 40, max: 1000 } as const;
+
+/**
+ * Entries go out ahead of their instant, by up to the entry window of wall
+ * time: max(ENTRY_WINDOW_MIN_MS, 2 × the session's lead), never past the
+ * clock's stopAt (docs/PROTOCOL.md, "The entries stream").
+ */
+export const ENTRY_WINDOW_MIN_MS = 500;
+
 /** A follower whose clock estimate is further than this from the server's is lagging. */
 export const SYNC_TOLERANCE_MS = 50;
 

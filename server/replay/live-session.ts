@@ -4,18 +4,21 @@
  *
  * Emission is scheduled against absolute target times computed from the
  * clock (serverTimeOfSim), and every wake-up runs a catch-up loop that sends
- * everything due by now. Nothing accumulates per tick, so a late timer or a
- * busy event loop never makes the replay drift.
+ * everything due within the entry window from now (lead.ts): entries reach
+ * clients before their instant, and clients show each at its instant. Nothing
+ * accumulates per tick, so a late timer or a busy event loop never makes the
+ * replay drift.
  */
 import type { ProtocolEntry, Snapshot } from "../../domain/protocol";
 import * as clock from "../../domain/replay/clock";
 import type { FeedTimeline } from "./feed-timeline";
+import { entryWindowMs, leadFor } from "./lead";
 import type { StoredSession } from "./session-store";
 
 export interface LocalBroadcast {
   /** The session changed; every local socket in its room gets this. */
   state(session: LiveSession, snapshot: Snapshot): void;
-  /** Entries fell due: entries[from..to). */
+  /** Entries came within the entry window: entries[from..to). */
   entries(session: LiveSession, payload: { from: number; to: number; entries: ProtocolEntry[] }): void;
 }
 
@@ -36,6 +39,8 @@ export class LiveSession {
   /** One queue per session: commands never interleave (write, then broadcast). */
   private queue: Promise<unknown> = Promise.resolve();
   lastUsed: number;
+  /** How far ahead this session's clock changes take effect (SessionManager sizes it). */
+  private lead = leadFor(null);
   private readonly now: () => number;
   private readonly broadcast: LocalBroadcast;
   private readonly onStopReached: (session: LiveSession) => void;
@@ -60,6 +65,17 @@ export class LiveSession {
     const run = this.queue.then(task, task);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  get leadMs(): number {
+    return this.lead;
+  }
+
+  /** A new lead, from a new measure of delivery; the entry window follows it. */
+  set leadMs(ms: number) {
+    if (ms === this.lead) return;
+    this.lead = ms;
+    this.schedule();
   }
 
   /** The clock a client should use at `serverNow`. */
@@ -115,14 +131,16 @@ export class LiveSession {
   }
 
   /**
-   * Entries due by `serverNow` under the newest state. A state anchored
-   * slightly in the future counts from its anchor: it is announced at once,
-   * with its entries, so that every client flips at the same server instant
-   * (clients show an entry once their simulated time reaches it).
+   * Entries to send by `serverNow`: those due within the entry window from
+   * then, under the newest state. A state anchored slightly in the future
+   * counts from its anchor: it is announced at once, with its entries, so
+   * that every client flips at the same server instant. The clock stops at
+   * its stopAt, so nothing past a pause point goes out before the class
+   * plays on (clients show an entry once their simulated time reaches it).
    */
   private dueCursor(serverNow: number): number {
     const current = this.state.clock;
-    const at = Math.max(serverNow, current.serverTimeAtAnchor);
+    const at = Math.max(serverNow, current.serverTimeAtAnchor) + entryWindowMs(this.lead);
     return clock.entriesShownAt(this.feed.timeline, clock.simTimeAt(current, this.feed.timeline, at));
   }
 
@@ -143,7 +161,12 @@ export class LiveSession {
     this.schedule();
   };
 
-  /** Sleeps until the next thing can happen: a state taking effect, an entry or a stop falling due. */
+  /**
+   * Sleeps until the next thing can happen: a state taking effect, a stop
+   * falling due, or the next entry coming within half the entry window (so
+   * that one message carries the entries of half a window, each sent between
+   * half a window and a whole one ahead).
+   */
   private schedule(): void {
     clearTimeout(this.timer);
     if (this.closed) return;
@@ -154,7 +177,8 @@ export class LiveSession {
     if (current.serverTimeAtAnchor > now) wake = current.serverTimeAtAnchor;
     if (current.playing) {
       const nextEntry = t.entryTimes[this.emitted];
-      if (nextEntry !== undefined) wake = Math.min(wake, clock.serverTimeOfSim(current, t, nextEntry) ?? Number.POSITIVE_INFINITY);
+      const due = nextEntry === undefined ? null : clock.serverTimeOfSim(current, t, nextEntry);
+      if (due !== null) wake = Math.min(wake, due - entryWindowMs(this.lead) / 2);
       if (current.stopAt !== null) wake = Math.min(wake, clock.serverTimeOfSim(current, t, current.stopAt) ?? Number.POSITIVE_INFINITY);
     }
     if (!Number.isFinite(wake)) return;

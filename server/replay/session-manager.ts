@@ -7,6 +7,7 @@ import { ErrorReason, type Command, type SessionSettings, type SessionStart, typ
 import * as clock from "../../domain/replay/clock";
 import type { FeedTimeline, FeedTimelines } from "./feed-timeline";
 import { applyCommand, pausePoints } from "./commands";
+import { leadFor } from "./lead";
 import { LiveSession, type LocalBroadcast } from "./live-session";
 import { RefusalError } from "./refusals";
 import { newSecret, SESSION_TTL_MS, type SessionKind, type SessionPersistence, type StoredSession } from "./session-store";
@@ -26,16 +27,16 @@ export interface SessionManagerOptions {
   /** Tells other server processes that a session changed. */
   publish: (change: SessionChange) => void;
   /**
-   * How far ahead a shared session's changes take effect, so that every
-   * follower has the new state before it applies and all flip together.
+   * A fixed lead for every shared session (tests). Without it, each session's
+   * lead is sized from its measured delivery (lead.ts, measuredDelivery()).
    */
   leadMs?: number;
   /** Unused sessions are unloaded after this long (they stay in the database). */
   idleUnloadMs?: number;
 }
 
-/** How far ahead a shared session's clock changes take effect (docs/PROTOCOL.md, "The lead"). */
-export const LEAD_MS = 40;
+/** The lead of a shared session before its delivery is measured: the least (docs/PROTOCOL.md, "The lead"). */
+export const LEAD_MS = leadFor(null);
 
 /** How soon a stop that could not be written (the database is away) is tried again. */
 const STOP_RETRY_MS = 1000;
@@ -43,11 +44,7 @@ const STOP_RETRY_MS = 1000;
 export class SessionManager {
   private readonly live = new Map<string, LiveSession>();
   private readonly loading = new Map<string, Promise<LiveSession | undefined>>();
-  private readonly leadMs: number;
-
-  constructor(private readonly options: SessionManagerOptions) {
-    this.leadMs = options.leadMs ?? LEAD_MS;
-  }
+  constructor(private readonly options: SessionManagerOptions) {}
 
   get loadedCount(): number {
     return this.live.size;
@@ -131,6 +128,7 @@ export class SessionManager {
       broadcast: this.options.broadcast,
       onStopReached: (reached) => void this.stop(reached),
     });
+    if (this.options.leadMs !== undefined) session.leadMs = this.options.leadMs;
     this.live.set(stored.id, session);
     return session;
   }
@@ -169,8 +167,18 @@ export class SessionManager {
   }
 
   /**
+   * The presence probes measured how long the slowest follower of a session
+   * (on any process) took to answer: its lead and entry window follow
+   * (lead.ts). Null: nobody answered, so the least lead applies.
+   */
+  measuredDelivery(sessionId: string, slowestRoundTripMs: number | null): void {
+    const session = this.live.get(sessionId);
+    if (session && this.options.leadMs === undefined) session.leadMs = leadFor(slowestRoundTripMs);
+  }
+
+  /**
    * When a command given at `now` takes effect. A shared session's changes
-   * take effect `leadMs` ahead, so that every follower holds them before they
+   * take effect its lead ahead, so that every follower holds them before they
    * apply. A change that arrives while an earlier one is still pending joins
    * it at the same instant: clients then need only the clock in force now and
    * the newest clock, however closely commands follow each other (two
@@ -179,7 +187,7 @@ export class SessionManager {
   private effectiveAt(session: LiveSession, now: number): number {
     if (session.state.kind !== "shared") return now;
     const pending = session.state.clock.serverTimeAtAnchor;
-    return pending > now ? pending : now + this.leadMs;
+    return pending > now ? pending : now + session.leadMs;
   }
 
   /**

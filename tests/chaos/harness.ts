@@ -115,7 +115,7 @@ export function watchStream(client: ReplayClient) {
   const duplicates: string[] = [];
   const seen = new Map<number, string>();
   client.socket.on("session:entries", ({ from, to }) => {
-    const held = client.view?.entries.length ?? 0;
+    const held = client.cursor; // everything it holds, shown or not yet
     if (to <= held) duplicates.push(`entries ${from}..${to} while holding ${held}`);
   });
   client.on((event) => {

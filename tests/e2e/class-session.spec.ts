@@ -246,6 +246,8 @@ test("'What happens next?': the class pauses just before a marked update, which 
   await console.getByTestId("pause-list").getByRole("checkbox").first().check();
   await console.getByRole("button", { name: "60×" }).click();
   await console.getByRole("button", { name: "Play" }).click();
+  // Playing first (the change takes effect a lead after the click), then paused by itself at the point.
+  await expect(console.getByTestId("play-state")).toHaveText("Playing · 60×");
   for (const page of [console, projector]) await expect(page.getByTestId("play-state")).toHaveText("Paused · 60×", { timeout: 15_000 });
   await expect(console.getByTestId("sim-clock")).toHaveText("18:08:59");
   await expectInStep(console, [projector]);

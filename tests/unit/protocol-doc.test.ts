@@ -10,12 +10,13 @@ import { PRE_ROLL_MS } from "../../domain/replay/clock";
 import { QUESTION_LIMITS } from "../../domain/classroom/questions";
 import { parseJumpTime } from "../../domain/replay/jump";
 import { LEAD_MS, SessionManager } from "../../server/replay/session-manager";
+import { entryWindowMs, leadFor, LEAD_PER_ROUND_TRIP } from "../../server/replay/lead";
 import type { FeedTimeline } from "../../server/replay/feed-timeline";
 import { MemorySessionStore } from "../support/memory-session-store";
 import { GUESS_LIMIT } from "../../server/replay/join-guard";
 import { ADDRESS_CAPS } from "../../server/http/security";
 import { clockStateSchema } from "../../domain/replay/clock-schema";
-import { RATE_LIMIT } from "../../domain/protocol-constants";
+import { ENTRY_WINDOW_MIN_MS, LEAD_BOUNDS_MS, RATE_LIMIT } from "../../domain/protocol-constants";
 import { PROBE_INTERVAL_MS } from "../../server/replay/socket/presence";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -79,8 +80,16 @@ describe("docs/PROTOCOL.md", () => {
     expect(doc).toMatch(/`inSync`, `detached` and `lagging` are \*\*counts\*\*/);
   });
 
-  it("states the lead the server uses", () => {
-    expect(doc).toMatch(new RegExp(`LEAD_MS\\W+${LEAD_MS}\\**\\s*ms`));
+  it("states the lead's bounds and the entry window's rule as the server applies them", () => {
+    expect(doc).toMatch(new RegExp(`LEAD_BOUNDS_MS\\W+${LEAD_BOUNDS_MS.min}–${LEAD_BOUNDS_MS.max}\\**\\s*ms, ${LEAD_MS} until measured`));
+    const factor = Number(/Lead = ([\d.]+) × the slowest answer's round trip/.exec(doc)?.[1]);
+    expect(factor).toBe(LEAD_PER_ROUND_TRIP);
+    expect([leadFor(null), leadFor(1), leadFor(200), leadFor(1e6)]).toEqual([LEAD_BOUNDS_MS.min, LEAD_BOUNDS_MS.min, factor * 200, LEAD_BOUNDS_MS.max]);
+    const rule = /W = max\(ENTRY_WINDOW_MIN_MS = \*\*(\d+)\*\*,\s*(\d+) × lead\)/.exec(doc);
+    expect(rule).not.toBeNull();
+    expect(Number(rule![1])).toBe(ENTRY_WINDOW_MIN_MS);
+    for (const lead of [LEAD_BOUNDS_MS.min, 100, 200, LEAD_BOUNDS_MS.max]) expect(entryWindowMs(lead)).toBe(Math.max(Number(rule![1]), Number(rule![2]) * lead));
+    expect(doc).toMatch(/never\s+past `clock.stopAt`/);
   });
 
   it("describes a new session's initial state as the server creates it", async () => {

@@ -12,12 +12,15 @@ import * as clock from "@/domain/replay/clock";
 import { ClassQuestions } from "@/server/classroom/questions";
 import type { FeedTimeline } from "@/server/replay/feed-timeline";
 import { JoinGuard } from "@/server/replay/join-guard";
+import { entryWindowMs } from "@/server/replay/lead";
 import { LEAD_MS, SessionManager } from "@/server/replay/session-manager";
 import { localBroadcast } from "@/server/replay/socket/broadcast";
 import { replayConnections, type ReplayConnections } from "@/server/replay/socket/connections";
 import { MemoryQuestionStore } from "../support/memory-question-store";
 import { MemorySessionStore } from "../support/memory-session-store";
 import { FIRST, spacedFeed } from "../support/test-feed";
+import { LEAD_BOUNDS_MS } from "@/domain/protocol-constants";
+import { PAUSE_BEFORE_MS } from "@/domain/replay/pause-points";
 import { TestHub, type TestSocketPair } from "../support/test-socket-pair";
 
 const MIN = 60_000;
@@ -199,7 +202,7 @@ describe("room logic over an in-memory socket pair", () => {
     await hub.until(presenter.client.control({ type: "play" }));
     vi.advanceTimersByTime(700 * 3);
     await hub.flush();
-    const held = follower!.client.view!.entries.length;
+    const held = follower!.client.cursor; // shown, and received ahead of their instant
 
     follower!.pair.disconnect();
     vi.advanceTimersByTime(700 * 4); // entries fall due while it is away
@@ -344,5 +347,97 @@ describe("room logic over an in-memory socket pair", () => {
     expect(failures).toBeLessThan(0);
     expect(presences().length).toBeGreaterThan(before);
     expect(presences().at(-1)).toMatchObject({ followers: 1, presenters: 1 });
+  });
+
+  it("entries reach followers ahead of their instant, and each is shown at its instant, not on arrival", async () => {
+    const { hub, presenter, followers, feed } = await classOf(1);
+    const follower = followers[0]!.client;
+    const released: Array<{ key: string; at: number }> = [];
+    follower.on((event) => {
+      if (event.type === "entries") for (const entry of event.added) released.push({ key: entry.key, at: Date.now() });
+    });
+    await hub.until(presenter.client.control({ type: "seek", to: FIRST - 1000 }));
+    await hub.until(presenter.client.control({ type: "rate", rate: 600 }));
+    const playing = await hub.until(presenter.client.control({ type: "play" }));
+    const due = feed.timeline.entryTimes.slice(0, 4).map((sim) => clock.serverTimeOfSim(playing, feed.timeline, sim)!);
+    const window = entryWindowMs(LEAD_BOUNDS_MS.min);
+    // Half a window before the second entry is due: it is held, not shown.
+    vi.advanceTimersByTime(Math.ceil(due[1]! - window / 2 - Date.now()));
+    await hub.flush();
+    expect(follower.cursor).toBeGreaterThanOrEqual(2);
+    expect(follower.view!.entries.map((entry) => entry.key)).toEqual(["k0"]);
+    vi.advanceTimersByTime(Math.floor(due[1]! - Date.now()));
+    await hub.flush();
+    expect(follower.view!.entries).toHaveLength(1);
+    while (Date.now() < due[3]!) {
+      vi.advanceTimersByTime(Math.min(50, Math.ceil(due[3]! - Date.now()))); // delivering as it goes
+      await hub.flush();
+    }
+    // Each shown at its due instant (the first whole millisecond of fake time), never before.
+    expect(released.map((r) => r.key)).toEqual(feed.entryKeys.slice(0, 4));
+    for (const [i, { at }] of released.entries()) expect(at - due[i]!).toBeGreaterThanOrEqual(0), expect(at - due[i]!).toBeLessThan(1);
+    // Nothing went out more than a window ahead.
+    expect(follower.cursor).toBe(clock.entriesShownAt(feed.timeline, clock.simTimeAt(playing, feed.timeline, Date.now() + window)));
+  });
+
+  it("no entry past a pause point reaches a follower before the class plays on", async () => {
+    const { hub, presenter, followers, feed } = await classOf(1);
+    const follower = followers[0]!;
+    await hub.until(presenter.client.control({ type: "pauseOn", mode: "marked", markedEntryKeys: ["k3"] }));
+    await hub.until(presenter.client.control({ type: "rate", rate: 3600 }));
+    const playing = await hub.until(presenter.client.control({ type: "play" }));
+    expect(playing.stopAt).toBe(feed.timeline.entryTimes[3]! - PAUSE_BEFORE_MS);
+    const sentKeys = () =>
+      follower.pair.received.flatMap((m) =>
+        m.event === "session:entries" || m.event === "session:state" ? (m.payload as { entries: Array<{ key: string }> }).entries.map((entry) => entry.key) : [],
+      );
+    // At 3600× the window reaches hours ahead; the stop still holds k3 back, before and after the stop.
+    for (let i = 0; i < 20; i++) {
+      vi.advanceTimersByTime(100);
+      await hub.flush();
+      expect(sentKeys()).not.toContain("k3");
+    }
+    expect(presenter.client.currentClock()!.playing).toBe(false);
+    expect(follower.client.cursor).toBe(3);
+    expect(follower.client.view!.entries).toHaveLength(3);
+    // The class plays on: k3 comes, and shows at its instant.
+    await hub.until(presenter.client.control({ type: "play" }));
+    vi.advanceTimersByTime(LEAD_BOUNDS_MS.min + 10);
+    await hub.flush();
+    expect(sentKeys()).toContain("k3");
+    expect(follower.client.view!.entries.map((entry) => entry.key)).toContain("k3");
+  });
+
+  it("a shared session's lead follows its measured delivery, within its bounds", async () => {
+    const { hub, manager, presenter, created } = await classOf(1);
+    const leadAfter = async (slowestRoundTripMs: number | null) => {
+      manager.measuredDelivery(created.sessionId, slowestRoundTripMs);
+      const before = Date.now();
+      const next = await hub.until(presenter.client.control({ type: "rate", rate: 2 + (Date.now() % 7) }));
+      vi.advanceTimersByTime(LEAD_BOUNDS_MS.max + 1); // let it take effect before the next
+      await hub.flush();
+      return next.serverTimeAtAnchor - before;
+    };
+    expect(await leadAfter(null)).toBe(LEAD_BOUNDS_MS.min);
+    expect(await leadAfter(5)).toBe(LEAD_BOUNDS_MS.min);
+    expect(await leadAfter(180.2)).toBe(Math.ceil(1.5 * 180.2)); // 1.5 × the slowest round trip (lead.ts)
+    expect(await leadAfter(60_000)).toBe(LEAD_BOUNDS_MS.max);
+  });
+
+  it("a backward seek takes entries off followers' screens when it takes effect, not when it is announced", async () => {
+    const { hub, presenter, followers } = await classOf(1);
+    const follower = followers[0]!.client;
+    await hub.until(presenter.client.control({ type: "seek", to: FIRST + 60 * MIN }));
+    vi.advanceTimersByTime(LEAD_BOUNDS_MS.max);
+    await hub.flush();
+    const shown = follower.view!.entries.length;
+    expect(shown).toBeGreaterThan(5);
+    const back = await hub.until(presenter.client.control({ type: "seek", to: FIRST }));
+    await hub.flush();
+    expect(follower.cursor).toBe(1); // the stream is truncated at once…
+    expect(follower.view!.entries).toHaveLength(shown); // …the screen keeps its entries while the old clock is in force…
+    vi.advanceTimersByTime(Math.ceil(back.serverTimeAtAnchor - Date.now()));
+    expect(follower.view!.entries).toHaveLength(1); // …and drops them as the clock jumps back
+    expect(follower.simTime()).toBe(FIRST);
   });
 });

@@ -39,7 +39,11 @@ export interface ReplayConnections {
 
 export function replayConnections(options: ReplayConnectionsOptions): ReplayConnections {
   const { manager, now, rooms } = options;
-  const presence = new PresenceCounter(rooms, (sessionId) => manager.loadedRevision(sessionId));
+  const presence = new PresenceCounter(
+    rooms,
+    (sessionId) => manager.loadedRevision(sessionId),
+    (sessionId, slowest) => manager.measuredDelivery(sessionId, slowest),
+  );
   const handlers: Handlers = {
     ...sessionHandlers({ manager, guard: options.guard, now, presence, sessionCreatesPerMinute: options.sessionCreatesPerMinute }),
     ...questionHandlers({ rooms, questions: options.questions, now, joined: joinedSession(manager) }),

@@ -5,7 +5,8 @@
  * joining at once is one update. Followers of sessions with a presenter
  * watching are probed every PROBE_INTERVAL_MS: the server sends its time, the
  * follower answers with its estimate of the server's time, and the difference
- * (less half the round trip) is its skew.
+ * (less half the round trip) is its skew. The slowest answer's round trip
+ * sizes the session's lead (server/replay/lead.ts).
  */
 import { probeAnswerSchema, SYNC_TOLERANCE_MS, type FollowerSync } from "../../../domain/protocol";
 import { sessionRoom, type FollowerMeasure, type Peer, type Rooms } from "./transport";
@@ -32,6 +33,8 @@ export class PresenceCounter {
   constructor(
     private readonly rooms: Rooms,
     private readonly revisionOf: (sessionId: string) => number | undefined,
+    /** The slowest round trip among a session's answering followers on every process (null: none answered). */
+    private readonly onDelivery: (sessionId: string, slowestRoundTripMs: number | null) => void = () => undefined,
   ) {}
 
   changed(sessionId: string, delayMs = 250): void {
@@ -77,6 +80,7 @@ export class PresenceCounter {
       }
       // Projectors show the class's screen: they are counted apart, not among those following.
       const following = measures.filter((measure) => !measure.projector);
+      this.onDelivery(sessionId, slowestRoundTrip(measures));
       const audience = { sessionId, followers: following.length };
       const audienceKey = JSON.stringify(audience);
       // After a join or leave (`always`), tell it again: the screen that just joined has not heard it.
@@ -125,6 +129,7 @@ function probe(peer: Peer, sessionId: string, now: () => number): Promise<void> 
         skewMs: answer.data.serverNow - (sent + received) / 2,
         revision: answer.data.revision,
         silent: false,
+        roundTripMs: received - sent,
       });
     },
     () => {
@@ -132,6 +137,19 @@ function probe(peer: Peer, sessionId: string, now: () => number): Promise<void> 
       if (measure) measure.silent = true;
     },
   );
+}
+
+/**
+ * The slowest round trip of those that answered their last probe (projectors
+ * included: they too must flip on time). A silent one is left out: a
+ * backgrounded phone must not slow the class down; it catches up on its own.
+ */
+export function slowestRoundTrip(measures: FollowerMeasure[]): number | null {
+  let slowest: number | null = null;
+  for (const measure of measures) {
+    if (!measure.silent && measure.roundTripMs !== undefined) slowest = Math.max(slowest ?? 0, measure.roundTripMs);
+  }
+  return slowest;
 }
 
 /** Counts followers in sync, detached and lagging; skews rounded to 0.1 ms. */

@@ -16,6 +16,8 @@ export interface FollowerMeasure {
   revision: number | null;
   /** It did not answer the last probe in time. */
   silent: boolean;
+  /** The last probe's round trip, ms: how long delivery to it takes (the session's lead follows the slowest). */
+  roundTripMs?: number;
   /** A projector: it shows the class's screen and is not counted among those following. */
   projector?: boolean;
 }
