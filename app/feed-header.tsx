@@ -19,6 +19,7 @@ export function toReplayFeed(feed: FeedDetail): ReplayFeed {
     notes: feed.notes,
     // Stored with the feed (seeded from data/key-moments.json, edited in the library).
     keyMoments: feed.keyMoments.map((moment) => ({ label: moment.label, at: Date.parse(moment.at) })),
+    pauseKeys: feed.pauseKeys,
   };
 }
 

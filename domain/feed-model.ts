@@ -52,6 +52,11 @@ export interface ImportedFeed {
   /** In page order (pagePosition ascending). */
   entries: ImportedEntry[];
   notes: DataNote[];
+  /**
+   * Key moments and suggested pause points, when the input carries them (a JSON feed exported
+   * from a library). Absent, an import leaves the stored ones as they are.
+   */
+  moments?: { keyMoments: Array<{ label: string; at: string }>; pauseKeys: string[] };
 }
 
 /** Any problem with a feed's input. `line` is 1-based; `field` is a path such as `liveBlogUpdate[3].datePublished`. */

@@ -18,6 +18,8 @@ export interface ReplayFeed {
   notes: DataNote[];
   /** Labelled moments on the scrubber (arrival, press conference...). */
   keyMoments: KeyMoment[];
+  /** Entry keys the library suggests pausing before; the console offers them to the presenter. */
+  pauseKeys: string[];
 }
 
 /** Who is watching: a solo viewer (with the raw query parameters, validated here), or a class session's follower, projector or presenter. */

@@ -30,6 +30,7 @@ export function importedFromDetail(detail: FeedDetail): ImportedFeed {
     coverageEnd: detail.coverageEnd,
     entries: [...detail.entries].sort((a, b) => a.pagePosition - b.pagePosition).map(({ id: _id, ...entry }) => entry),
     notes: detail.notes,
+    moments: { keyMoments: detail.keyMoments, pauseKeys: detail.pauseKeys },
   };
 }
 

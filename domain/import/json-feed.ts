@@ -37,6 +37,7 @@ import {
   feedErrorFromZod,
   feedSlugSchema,
   findOutOfOrderNotes,
+  replayOrder,
   httpUrlSchema,
   safeString,
   zoneSchema,
@@ -44,6 +45,7 @@ import {
   type ImportedEntry,
   type ImportedFeed,
 } from "../feed-model";
+import { checkMoments } from "./moments";
 import type { ParsedFeed } from "./parsed-feed";
 
 /** ISO 8601 date-time with an explicit offset ("Z" or ±hh:mm). */
@@ -100,6 +102,9 @@ export const liveBlogJsonSchema = z
     "relive:publishedZone": zoneSchema,
     "relive:eventZone": zoneSchema,
     "relive:eventDate": eventDateSchema,
+    /** The library's key moments and suggested pause points (entry identifiers); checked against the feed. */
+    "relive:keyMoments": z.array(z.object({ label: z.string(), at: z.string() })).optional(),
+    "relive:pauseBefore": z.array(z.string()).optional(),
     liveBlogUpdate: z
       .array(updateSchema)
       .min(1, { message: "must contain at least one update" })
@@ -284,7 +289,22 @@ export function fromLiveBlogJson(doc: LiveBlogJson): ImportedFeed {
     ...coverageOf(entries),
     entries,
     notes: findOutOfOrderNotes(entries, zone),
+    ...momentsOf(doc, { ...coverageOf(entries), entries: replayOrder(entries) }),
   };
+}
+
+/** The document's key moments and pause points, checked as the library checks them (moments.ts). */
+function momentsOf(doc: LiveBlogJson, feed: Parameters<typeof checkMoments>[1]): Pick<ImportedFeed, "moments"> {
+  const keyMoments = doc["relive:keyMoments"];
+  const pauseKeys = doc["relive:pauseBefore"];
+  if (keyMoments === undefined && pauseKeys === undefined) return {};
+  const checked = checkMoments({ keyMoments: keyMoments ?? [], pauseKeys: pauseKeys ?? [] }, feed);
+  if (!checked.ok) {
+    const { field, message } = checked.issues[0]!;
+    const path = field.replace(/^keyMoments/, "relive:keyMoments").replace(/^pauseKeys/, "relive:pauseBefore");
+    throw new FeedFormatError(`${path} ${message}`, undefined, path);
+  }
+  return { moments: checked.moments };
 }
 
 /** The JSON feed for an imported feed; `parseLiveBlogJson(JSON.stringify(toLiveBlogJson(x)))` deep-equals x. */
@@ -303,6 +323,7 @@ export function toLiveBlogJson(feed: ImportedFeed): LiveBlogJson {
     "relive:publishedZone": feed.publishedZone,
     "relive:eventZone": feed.eventZone,
     "relive:eventDate": feed.eventDate,
+    ...(feed.moments ? { "relive:keyMoments": feed.moments.keyMoments, "relive:pauseBefore": feed.moments.pauseKeys } : {}),
     liveBlogUpdate: entries.map((e) => ({
       "@type": "BlogPosting" as const,
       identifier: e.key,

@@ -135,6 +135,17 @@ async function upsertFeed(tx: Tx, given: ImportedFeed): Promise<ImportReport["fe
     }
   }
 
+  // Moments given with the feed (an exported library feed) replace the stored ones; pause points
+  // follow their entries if the reconciliation kept a stored key for them.
+  if (given.moments) {
+    const keyOf = new Map(given.entries.map((entry, index) => [entry.key, feed.entries[index]!.key]));
+    const moments = { keyMoments: given.moments.keyMoments, pauseKeys: given.moments.pauseKeys.map((key) => keyOf.get(key) ?? key) };
+    if (!existing || !sameFields(existing, moments)) {
+      await tx.feed.update({ where: { id: feedId }, data: moments });
+      feedUpdated = existing !== null;
+    }
+  }
+
   const counts: RowCounts = { added: 0, updated: 0, removed: 0, unchanged: 0 };
   const current = new Map((existing?.entries ?? []).map((row) => [row.key, row]));
   const toCreate: ReturnType<typeof entryFields>[] = [];

@@ -229,6 +229,16 @@ test("key moments and pause points are saved, and the replay's timeline labels t
   expect(feed.pauseKeys).toHaveLength(1);
   await page.goto("/replay/ledger-helsinki");
   await expect(page.getByRole("button", { name: /Talks begin/ })).toBeVisible();
+
+  // A class on this feed: its console offers the suggested pause point, and one click ticks it.
+  await page.getByRole("button", { name: "Start a class session" }).click();
+  await page.waitForURL(/\/s\/[A-Z0-9]{6}\/control$/);
+  await page.getByRole("button", { name: "Pause at the suggested point" }).click();
+  await expect(page.getByRole("button", { name: "Pause at the suggested point" })).toHaveCount(0);
+  const upcoming = page.getByRole("button", { name: /^Show all \d+ upcoming$/ });
+  if (await upcoming.isVisible()) await upcoming.click();
+  const suggestedPoint = page.getByTestId("pause-list").getByRole("checkbox", { name: /Talks over after more than four hours.*suggested/ });
+  await expect(suggestedPoint).toBeChecked();
 });
 
 test("the export round-trips: importing it again changes nothing", async ({ page }) => {

@@ -10,6 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isEmptyDiff } from "../../domain/import/reimport";
 import { createPrismaClient, migrate, type Db } from "../../server/db/database";
+import { saveMoments } from "../../server/feeds/annotations";
 import { exportStoredFeed, previewReimport, readStoredFeed } from "../../server/feeds/export";
 import { FeedRepository } from "../../server/feeds/feed-repository";
 import { readImportFile } from "../../server/feeds/import-files";
@@ -161,6 +162,26 @@ describe("export", () => {
     expect(await snapshot(url)).toBe(before);
     expect(await exportStoredFeed(db, "no-such-feed")).toBeUndefined();
     await db.$disconnect();
+  });
+
+  it("key moments and suggested pause points travel with the export into another library", async () => {
+    const first = await freshDb();
+    await importItems(first.db, [await readImportFile(seedText)]);
+    // Entries in replay order; pause points are kept in that order.
+    const entries = (await new FeedRepository(first.db).get(SLUG))!.entries;
+    const moments = { keyMoments: [{ label: "Press conference", at: "2018-07-16T15:00:00.000Z" }], pauseKeys: [entries[40]!.key, entries[12]!.key] };
+    expect(await saveMoments(first.db, SLUG, moments)).toMatchObject({ status: "saved" });
+    const exported = (await exportStoredFeed(first.db, SLUG))!;
+    expect(exported.feed["relive:pauseBefore"]).toEqual([entries[12]!.key, entries[40]!.key]);
+
+    const second = await freshDb();
+    const item = await readImportFile(await writeFile("with-moments.json", JSON.stringify(exported.feed)));
+    await importItems(second.db, [item]);
+    const stored = (await new FeedRepository(second.db).get(SLUG))!;
+    expect(stored.keyMoments).toEqual(moments.keyMoments);
+    expect(stored.pauseKeys).toEqual([entries[12]!.key, entries[40]!.key]);
+    expect(await exportStoredFeed(second.db, SLUG)).toEqual(exported);
+    await Promise.all([first.db.$disconnect(), second.db.$disconnect()]);
   });
 });
 

@@ -40,6 +40,17 @@ function minimal(overrides: Record<string, unknown> = {}, updates?: Record<strin
 const parse = (doc: unknown) => parseLiveBlogJson(JSON.stringify(doc, null, 2));
 
 describe("JSON feed format", () => {
+  it("carries a library's key moments and pause points, checked against the feed, naming the field", () => {
+    const withMoments = { ...feed, moments: { keyMoments: [{ label: "Press conference", at: "2018-07-16T15:00:00.000Z" }], pauseKeys: [feed.entries[3]!.key] } };
+    const json = toLiveBlogJson(withMoments);
+    expect(json["relive:pauseBefore"]).toEqual([feed.entries[3]!.key]);
+    expect(parseLiveBlogJson(JSON.stringify(json))).toEqual(withMoments);
+    const stray = thrown(() => parse({ ...json, "relive:pauseBefore": ["no-such-entry"] }));
+    expect(stray.field).toBe("relive:pauseBefore[0]");
+    const outside = thrown(() => parse({ ...json, "relive:keyMoments": [{ label: "Later", at: "2018-07-17T12:00:00Z" }] }));
+    expect(outside.field).toBe("relive:keyMoments[0].at");
+  });
+
   it("round-trips the seed feed exactly", () => {
     const json = toLiveBlogJson(feed);
     expect(liveBlogJsonSchema.safeParse(json).success).toBe(true);

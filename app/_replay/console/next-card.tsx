@@ -60,6 +60,11 @@ export function NextCard({ view, clock, send, feed }: Props) {
     setPause({ mode: keys.size > 0 ? "marked" : "off", markedEntryKeys: [...keys] });
   };
 
+  // The library's suggested pause points still ahead of the class, and those not yet ticked.
+  const suggested = new Set(feed.pauseKeys);
+  const suggestedAhead = entries?.slice(shown).filter((entry) => suggested.has(entry.key)) ?? [];
+  const suggestedUnticked = suggestedAhead.filter((entry) => !marked.has(entry.key));
+
   return (
     <div className={styles.card}>
       <h2 className={styles.heading}>Next (only you see this)</h2>
@@ -81,12 +86,22 @@ export function NextCard({ view, clock, send, feed }: Props) {
         />{" "}
         Stop at every update
       </label>
+      {suggestedUnticked.length > 0 && pause.mode !== "every" && (
+        <button
+          type="button"
+          className={button.button}
+          onClick={() => setPause({ mode: "marked", markedEntryKeys: [...new Set([...pause.markedEntryKeys, ...suggestedUnticked.map((entry) => entry.key)])] })}
+        >
+          Pause at the {suggestedUnticked.length === 1 ? "suggested point" : `${suggestedUnticked.length} suggested points`}
+        </button>
+      )}
       <ul className={styles.pauseList} data-testid="pause-list">
         {upcoming.map((entry) => (
           <li key={entry.id}>
             <label>
               <input type="checkbox" checked={marked.has(entry.key)} onChange={() => toggleMark(entry.key)} disabled={pause.mode === "every"} />{" "}
               <span className={styles.time}>{time(entry.publishedAt)}</span> {entry.title}
+              {suggested.has(entry.key) && <em className={styles.suggested}> · suggested</em>}
             </label>
           </li>
         ))}
