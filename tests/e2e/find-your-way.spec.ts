@@ -160,6 +160,23 @@ test("?clock=today shows today's time of day in Helsinki, and a reload keeps it"
   }
 });
 
+test("?clock=today counts down before the coverage and says when it is over, on the page's own clock", async ({ page }) => {
+  // The page's Date is fixed (its timers still run): 10:00 and then 22:00 Helsinki time today.
+  const today = DateTime.now().setZone("Europe/Helsinki").startOf("day");
+  await page.clock.setFixedTime(today.set({ hour: 10 }).toJSDate());
+  await page.goto(`${FEED}?clock=today`);
+  const phase = page.getByTestId("today-clock");
+  await expect(phase).toHaveAttribute("data-phase", "before");
+  // The coverage starts at 12:45 Helsinki time: about 2 h 45 min after 10:00.
+  await expect(phase).toContainText(/The coverage starts in 2:4\d:\d\d, at 12:45 Helsinki today\./);
+  await expect(page.getByTestId("play-state")).toHaveText("Paused · 1×");
+
+  await page.clock.setFixedTime(today.set({ hour: 22 }).toJSDate());
+  await page.reload();
+  await expect(phase).toHaveAttribute("data-phase", "after");
+  await expect(phase).toContainText("The coverage ended at 21:18 Helsinki; come back tomorrow from 12:45 Helsinki.");
+});
+
 test("the console's search looks ahead, marked; a student's finds only what the class has seen", async ({ page, browser }) => {
   await page.goto(`${FEED}?t=18:00`);
   await expect(page.getByTestId("sim-clock")).toHaveText("18:00:00");
