@@ -6,32 +6,21 @@
  * moments as a list, each a jump to its moment.
  */
 import { memo } from "react";
-import type { FeedCard } from "@/domain/feed";
-import type { ProtocolEntry } from "@/domain/protocol";
-import type { Timeline } from "@/domain/replay/clock";
 import { clockTime, zoneLabel } from "@/domain/time";
 import type { ReplayFeed } from "./feed";
-import { SearchBox } from "./search-box";
-import type { SimClock } from "./sim-clock";
+import { SearchBox, type SearchProps } from "./search-box";
 import button from "../button.module.css";
 import styles from "./find.module.css";
 
-interface Props {
+/** The search's own props (but the feed's slug and zone, taken from `feed`), and the filter's. */
+type Props = Omit<SearchProps, "slug" | "eventZone"> & {
   feed: ReplayFeed;
-  entries: ProtocolEntry[];
-  timeline: Timeline;
-  cards: FeedCard[];
-  revealed: ReadonlySet<string>;
-  clock: SimClock;
-  lookAhead: boolean;
   keyOnly: boolean;
   toggleKeyOnly: () => void;
-  onPickEntry: (key: string, publishedAt: string) => void;
-  onPickCard: (id: string) => void;
   onSeek: (ms: number) => void;
   /** On a phone the bar is folded away (the first screen is the clock and the newest update) until the controls' Search opens it. */
   open: boolean;
-}
+};
 
 export const FindBar = memo(function FindBar(props: Props) {
   const { feed, keyOnly } = props;
