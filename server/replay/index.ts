@@ -52,9 +52,9 @@ export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepo
     timelines: new FeedTimelines(options.feeds),
     now: serverNow,
     broadcast: localBroadcast(socketRooms(io)),
-    publish: (change) => io.serverSideEmit("relive:session", { ...change, expiresAt: change.expiresAt.toISOString() }),
+    publish: (change, sentAt) => io.serverSideEmit("relive:session", { ...change, expiresAt: change.expiresAt.toISOString(), sentAt }),
   });
-  io.on("relive:session", (change: SessionChangeJson) => manager.onRemoteChange({ ...change, expiresAt: new Date(change.expiresAt) }));
+  io.on("relive:session", ({ sentAt, ...change }: SessionChangeJson) => manager.onRemoteChange({ ...change, expiresAt: new Date(change.expiresAt) }, sentAt));
   const guard = new JoinGuard(serverNow);
   const questions = new ClassQuestions(new QuestionStore(options.db), serverNow);
   attachReplay(io, manager, guard, serverNow, options.limits, questions);

@@ -39,6 +39,8 @@ export class LiveSession {
   /** One queue per session: commands never interleave (write, then broadcast). */
   private queue: Promise<unknown> = Promise.resolve();
   lastUsed: number;
+  /** How long the last change made on another process took to reach this one, ms (SessionManager.onRemoteChange). */
+  relayMs = 0;
   /** How far ahead this session's clock changes take effect (SessionManager sizes it). */
   private lead = leadFor(null);
   private readonly now: () => number;

@@ -24,8 +24,11 @@ export interface SessionManagerOptions {
   timelines: Pick<FeedTimelines, "get">;
   now: () => number;
   broadcast: LocalBroadcast;
-  /** Tells other server processes that a session changed. */
-  publish: (change: SessionChange) => void;
+  /**
+   * Tells other server processes that a session changed; `deliveringSince` is
+   * when this process began to tell its own sockets (the relay counts from it).
+   */
+  publish: (change: SessionChange, deliveringSince: number) => void;
   /**
    * A fixed lead for every shared session (tests). Without it, each session's
    * lead is sized from its measured delivery (lead.ts, measuredDelivery()).
@@ -156,8 +159,7 @@ export class SessionManager {
         const expiresAt = new Date(now + SESSION_TTL_MS[next.kind]);
         const saved = { ...next, expiresAt };
         if (await this.options.store.save(saved, session.state.clock.revision, new Date(now))) {
-          session.adopt(saved);
-          this.options.publish(withoutSecret(saved));
+          this.adoptAndPublish(session, saved);
           return saved.clock;
         }
         await this.reload(session);
@@ -202,8 +204,7 @@ export class SessionManager {
         if (!current.clock.playing || !clock.reachedStop(current.clock, session.feed.timeline, this.options.now())) return;
         const stopped = { ...current, clock: clock.stopTransition(current.clock, session.feed.timeline) };
         if (await this.options.store.save(stopped, current.clock.revision, new Date(this.options.now()))) {
-          session.adopt(stopped);
-          this.options.publish(withoutSecret(stopped));
+          this.adoptAndPublish(session, stopped);
         } else {
           await this.reload(session); // another process stopped it first
         }
@@ -214,19 +215,39 @@ export class SessionManager {
       });
   }
 
+  /** A state just written: this process's sockets hear of it, then the other processes. */
+  private adoptAndPublish(session: LiveSession, saved: StoredSession): void {
+    const deliveringSince = this.options.now();
+    session.adopt(saved);
+    this.options.publish(withoutSecret(saved), deliveringSince);
+  }
+
   private async reload(session: LiveSession): Promise<void> {
     const stored = await this.options.store.findById(session.id);
     if (!stored) throw new RefusalError(ErrorReason.unknownSession, "This session no longer exists");
     if (stored.clock.revision !== session.state.clock.revision) session.adopt(stored);
   }
 
-  /** Another process changed a session; if it is loaded here, follow (keeping the secret's hash loaded here). */
-  onRemoteChange(change: SessionChange): void {
+  /**
+   * Another process changed a session and began to deliver it at `sentAt`
+   * (server time); if the session is loaded here, follow (keeping the secret's
+   * hash loaded here), and note how long the change took to get here:
+   * followers on this process hear of it that much later, so the session's
+   * lead counts it (presence.ts).
+   */
+  onRemoteChange(change: SessionChange, sentAt: number): void {
     const session = this.live.get(change.id);
     if (!session) return;
     void session.enqueue(async () => {
-      if (change.clock.revision > session.state.clock.revision) session.adopt({ ...change, secretHash: session.state.secretHash });
+      if (change.clock.revision <= session.state.clock.revision) return;
+      session.relayMs = Math.max(0, this.options.now() - sentAt);
+      session.adopt({ ...change, secretHash: session.state.secretHash });
     });
+  }
+
+  /** How long the last change made elsewhere took to reach this process (0: none, or not loaded). */
+  relayMs(sessionId: string): number {
+    return this.live.get(sessionId)?.relayMs ?? 0;
   }
 
   /** Unloads sessions nobody here has used for a while; `inUse` says whether sockets are attached. */

@@ -20,7 +20,8 @@ export type { AddressLimits };
 export interface InterServerEvents {
   "relive:session": (change: SessionChangeJson) => void;
 }
-export type SessionChangeJson = Omit<SessionChange, "expiresAt"> & { expiresAt: string };
+/** A change as it travels, with the server time its process began to deliver it (the receiver measures the relay). */
+export type SessionChangeJson = Omit<SessionChange, "expiresAt"> & { expiresAt: string; sentAt: number };
 
 export type ReplayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type ReplaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -16,6 +16,7 @@ import { entryWindowMs } from "@/server/replay/lead";
 import { LEAD_MS, SessionManager } from "@/server/replay/session-manager";
 import { localBroadcast } from "@/server/replay/socket/broadcast";
 import { replayConnections, type ReplayConnections } from "@/server/replay/socket/connections";
+import { PROBE_INTERVAL_MS } from "@/server/replay/socket/presence";
 import { MemoryQuestionStore } from "../support/memory-question-store";
 import { MemorySessionStore } from "../support/memory-session-store";
 import { FIRST, spacedFeed } from "../support/test-feed";
@@ -422,6 +423,39 @@ describe("room logic over an in-memory socket pair", () => {
     expect(await leadAfter(5)).toBe(LEAD_BOUNDS_MS.min);
     expect(await leadAfter(180.2)).toBe(Math.ceil(1.5 * 180.2)); // 1.5 × the slowest round trip (lead.ts)
     expect(await leadAfter(60_000)).toBe(LEAD_BOUNDS_MS.max);
+  });
+
+  it("a change that took long to reach a process makes the lead longer at the next probe round", async () => {
+    const { hub, manager, presenter, created, sessions } = await classOf(1);
+    const leadOfNextChange = async () => {
+      const before = Date.now();
+      const next = await hub.until(presenter.client.control({ type: "rate", rate: 2 + (Date.now() % 7) }));
+      vi.advanceTimersByTime(LEAD_BOUNDS_MS.max + 1);
+      await hub.flush();
+      return next.serverTimeAtAnchor - before;
+    };
+    /** A probe interval, with every message delivered as it is sent (a probe unanswered in time would be left out). */
+    const probeRound = async () => {
+      for (let waited = 0; waited < PROBE_INTERVAL_MS; waited += 100) {
+        await vi.advanceTimersByTimeAsync(100);
+        await hub.flush();
+      }
+    };
+    await probeRound();
+    expect(await leadOfNextChange()).toBe(LEAD_BOUNDS_MS.min); // round trips on an in-memory pair take no time
+    // Another process made a change (written to the store as that process would), sent 60 ms ago.
+    const stored = (await sessions.findById(created.sessionId))!;
+    const { secretHash: _secretHash, ...change } = { ...stored, clock: { ...stored.clock, revision: stored.clock.revision + 1 } };
+    expect(await sessions.save({ ...change, secretHash: stored.secretHash }, stored.clock.revision)).toBe(true);
+    manager.onRemoteChange(change, Date.now() - 60);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(manager.relayMs(created.sessionId)).toBe(60);
+    expect(await leadOfNextChange()).toBe(LEAD_BOUNDS_MS.min); // not before the probes carry it
+    await probeRound();
+    // 1.5 × (the probe's round trip, under one 100 ms step here, + twice the relay: it counts twice, as a round trip does).
+    const lead = await leadOfNextChange();
+    expect(lead).toBeGreaterThanOrEqual(1.5 * 2 * 60);
+    expect(lead).toBeLessThanOrEqual(Math.ceil(1.5 * (100 + 2 * 60)));
   });
 
   it("a backward seek takes entries off followers' screens when it takes effect, not when it is announced", async () => {

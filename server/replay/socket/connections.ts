@@ -43,6 +43,7 @@ export function replayConnections(options: ReplayConnectionsOptions): ReplayConn
     rooms,
     (sessionId) => manager.loadedRevision(sessionId),
     (sessionId, slowest) => manager.measuredDelivery(sessionId, slowest),
+    (sessionId) => manager.relayMs(sessionId),
   );
   const handlers: Handlers = {
     ...sessionHandlers({ manager, guard: options.guard, now, presence, sessionCreatesPerMinute: options.sessionCreatesPerMinute }),

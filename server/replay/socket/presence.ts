@@ -5,8 +5,8 @@
  * joining at once is one update. Followers of sessions with a presenter
  * watching are probed every PROBE_INTERVAL_MS: the server sends its time, the
  * follower answers with its estimate of the server's time, and the difference
- * (less half the round trip) is its skew. The slowest answer's round trip
- * sizes the session's lead (server/replay/lead.ts).
+ * (less half the round trip) is its skew. The slowest answer's round trip,
+ * with the relay to its process, sizes the session's lead (server/replay/lead.ts).
  */
 import { probeAnswerSchema, SYNC_TOLERANCE_MS, type FollowerSync } from "../../../domain/protocol";
 import { sessionRoom, type FollowerMeasure, type Peer, type Rooms } from "./transport";
@@ -35,6 +35,8 @@ export class PresenceCounter {
     private readonly revisionOf: (sessionId: string) => number | undefined,
     /** The slowest round trip among a session's answering followers on every process (null: none answered). */
     private readonly onDelivery: (sessionId: string, slowestRoundTripMs: number | null) => void = () => undefined,
+    /** How long the session's last change took to reach this process from another (0: made here, or none yet). */
+    private readonly relayOf: (sessionId: string) => number = () => 0,
   ) {}
 
   changed(sessionId: string, delayMs = 250): void {
@@ -51,7 +53,7 @@ export class PresenceCounter {
     for (const sessionId of this.watched) {
       const probes: Array<Promise<void>> = [];
       for (const peer of this.rooms.local(sessionRoom(sessionId))) {
-        if (peer.data.roles[sessionId] === "follower") probes.push(probe(peer, sessionId, now));
+        if (peer.data.roles[sessionId] === "follower") probes.push(probe(peer, sessionId, now, this.relayOf(sessionId)));
       }
       void Promise.all(probes).then(() => this.send(sessionId, false));
     }
@@ -111,8 +113,8 @@ export class PresenceCounter {
   }
 }
 
-/** Measures one follower's clock against ours (see PresenceCounter). */
-function probe(peer: Peer, sessionId: string, now: () => number): Promise<void> {
+/** Measures one follower's clock against ours (see PresenceCounter); `relayMs` is this process's relay. */
+function probe(peer: Peer, sessionId: string, now: () => number, relayMs: number): Promise<void> {
   const sent = now();
   return peer.ask("session:probe", { sessionId, serverTime: sent }, PROBE_TIMEOUT_MS).then(
     (raw: unknown) => {
@@ -130,6 +132,7 @@ function probe(peer: Peer, sessionId: string, now: () => number): Promise<void> 
         revision: answer.data.revision,
         silent: false,
         roundTripMs: received - sent,
+        relayMs,
       });
     },
     () => {
@@ -141,13 +144,15 @@ function probe(peer: Peer, sessionId: string, now: () => number): Promise<void> 
 
 /**
  * The slowest round trip of those that answered their last probe (projectors
- * included: they too must flip on time). A silent one is left out: a
+ * included: they too must flip on time). A follower on another process than
+ * the one making changes also waits for the relay to its process; it counts
+ * twice, as a round trip counts delivery twice. A silent one is left out: a
  * backgrounded phone must not slow the class down; it catches up on its own.
  */
 export function slowestRoundTrip(measures: FollowerMeasure[]): number | null {
   let slowest: number | null = null;
   for (const measure of measures) {
-    if (!measure.silent && measure.roundTripMs !== undefined) slowest = Math.max(slowest ?? 0, measure.roundTripMs);
+    if (!measure.silent && measure.roundTripMs !== undefined) slowest = Math.max(slowest ?? 0, measure.roundTripMs + 2 * (measure.relayMs ?? 0));
   }
   return slowest;
 }

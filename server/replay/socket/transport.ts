@@ -18,6 +18,12 @@ export interface FollowerMeasure {
   silent: boolean;
   /** The last probe's round trip, ms: how long delivery to it takes (the session's lead follows the slowest). */
   roundTripMs?: number;
+  /**
+   * How long the session's last change took to reach this follower's process
+   * from the process that made it, ms (0 on that one): a change reaches this
+   * follower that much later than the probe's round trip says.
+   */
+  relayMs?: number;
   /** A projector: it shows the class's screen and is not counted among those following. */
   projector?: boolean;
 }
