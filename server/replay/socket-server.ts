@@ -5,20 +5,23 @@
  * presence). This is the only file of the room logic that touches socket.io's
  * Server and Socket.
  */
-import type { RemoteSocket, Server, Socket } from "socket.io";
+import type { Server, Socket } from "socket.io";
 import type { ClassQuestions } from "../classroom/questions";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../domain/protocol";
 import type { JoinGuard } from "./join-guard";
 import type { SessionChange, SessionManager } from "./session-manager";
 import { replayConnections } from "./socket/connections";
 import { capSocketsPerAddress, requireProtocolVersion, type AddressLimits } from "./socket/handshake";
-import type { Peer, Rooms, SocketData } from "./socket/transport";
+import type { Census } from "./socket/presence";
+import type { Peer, ProcessQuestion, Rooms, SocketData } from "./socket/transport";
 
 export type { AddressLimits };
 
 /** Between server processes (through the Postgres adapter): a session changed (no secret hash: see SessionChange). */
 export interface InterServerEvents {
   "relive:session": (change: SessionChangeJson) => void;
+  /** A process counting a session's followers asks every other for its own sockets' census. */
+  "relive:census": (question: ProcessQuestion, reply: (census: Census) => void) => void;
 }
 /** A change as it travels, with the server time its process began to deliver it (the receiver measures the relay). */
 export type SessionChangeJson = Omit<SessionChange, "expiresAt"> & { expiresAt: string; sentAt: number };
@@ -48,9 +51,16 @@ export function socketRooms(io: ReplayServer): Rooms {
       if (target.except !== undefined) operator = operator.except(target.except);
       (operator as unknown as { emit(event: string, payload: unknown): void }).emit(event, payload);
     },
-    async fetch(room, timeoutMs) {
-      const sockets: Array<RemoteSocket<ServerToClientEvents, SocketData>> = await io.in(room).timeout(timeoutMs).fetchSockets();
-      return sockets.map((socket) => ({ id: socket.id, data: socket.data }));
+    askProcesses(question, timeoutMs) {
+      // The adapter gives up on a missing answer only after 5 s; a count must not wait that long.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`another server process did not answer within ${timeoutMs} ms`)), timeoutMs);
+      });
+      return Promise.race([io.serverSideEmitWithAck("relive:census", question), late]).finally(() => clearTimeout(timer));
+    },
+    answerProcesses(answer) {
+      io.on("relive:census", (question, reply) => reply(answer(question)));
     },
     local(room) {
       const found: Peer[] = [];

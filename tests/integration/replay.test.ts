@@ -349,8 +349,11 @@ describe("two server processes sharing one PostgreSQL", () => {
     expect(a.url && b.url, a.output() + b.output()).toBeTruthy();
     const presenter = await client(a.url!);
     const { code } = await presenter.create(FEED, "shared");
+    // a counts b's sockets through b's own census of them (socket/presence.ts).
+    const counted = new Promise<void>((resolve) => presenter.on((event) => event.type === "presence" && event.followers === 1 && resolve()));
     const follower = await client(b.url!);
     await follower.join({ code: code! });
+    await counted;
     return { a, b, presenter, follower };
   }
 

@@ -11,7 +11,8 @@
  */
 import type { ReplaySocket } from "@/client/replay-client";
 import type { PeerConnection, ReplayConnections } from "@/server/replay/socket/connections";
-import type { Peer, Rooms, SocketData } from "@/server/replay/socket/transport";
+import type { Census } from "@/server/replay/socket/presence";
+import type { Peer, ProcessQuestion, Rooms, SocketData } from "@/server/replay/socket/transport";
 
 type Handler = (...args: unknown[]) => void;
 
@@ -25,6 +26,8 @@ export class TestHub {
   readonly pairs = new Set<TestSocketPair>();
   private readonly members = new Map<string, Set<TestPeer>>();
   private connections: ReplayConnections | undefined;
+  /** Other server processes' answers to a count (none: the hub is the only process). */
+  readonly otherProcesses: Array<(question: ProcessQuestion) => Census> = [];
 
   readonly rooms: Rooms = {
     emit: (target, event, payload) => {
@@ -34,7 +37,9 @@ export class TestHub {
       for (const name of names) for (const peer of this.members.get(name) ?? []) if (!excluded.has(peer)) reached.add(peer);
       for (const peer of reached) peer.emit(event, payload);
     },
-    fetch: async (room) => [...(this.members.get(room) ?? [])].map((peer) => ({ id: peer.id, data: wire(peer.data) })),
+    // One process, unless a test adds others: their answers cross as JSON, as through the adapter.
+    askProcesses: async (question) => this.otherProcesses.map((answer) => wire(answer(question))),
+    answerProcesses: () => undefined,
     local: (room) => [...(this.members.get(room) ?? [])],
   };
 

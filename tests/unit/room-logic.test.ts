@@ -336,9 +336,9 @@ describe("room logic over an in-memory socket pair", () => {
     expect(followers[0]!.pair.received.some((m) => m.event === "session:presence")).toBe(false);
 
     // Another process does not answer for a while: counts fail, and are tried again every second.
-    const fetch = hub.rooms.fetch;
+    const ask = hub.rooms.askProcesses;
     let failures = 3;
-    hub.rooms.fetch = (room, timeoutMs) => (failures-- > 0 ? Promise.reject(new Error("timeout reached")) : fetch(room, timeoutMs));
+    hub.rooms.askProcesses = (question, timeoutMs) => (failures-- > 0 ? Promise.reject(new Error("timeout reached")) : ask(question, timeoutMs));
     followers[1]!.pair.disconnect();
     const before = presences().length;
     for (let i = 0; i < 5; i++) {
@@ -456,6 +456,29 @@ describe("room logic over an in-memory socket pair", () => {
     const lead = await leadOfNextChange();
     expect(lead).toBeGreaterThanOrEqual(1.5 * 2 * 60);
     expect(lead).toBeLessThanOrEqual(Math.ceil(1.5 * (100 + 2 * 60)));
+  });
+
+  it("another process's census is counted: its followers, their skews, and its slowest delivery in the lead", async () => {
+    const { hub, presenter, created } = await classOf(1);
+    hub.otherProcesses.push((question) => ({
+      presenterIds: [],
+      followers: question.census === created.sessionId ? 2 : 0,
+      projectors: 1,
+      inSync: 1,
+      detached: 0,
+      lagging: 1,
+      skews: [0.5, 30],
+      slowestRoundTripMs: 200,
+    }));
+    for (let waited = 0; waited < PROBE_INTERVAL_MS; waited += 100) {
+      await vi.advanceTimersByTimeAsync(100);
+      await hub.flush();
+    }
+    const presence = presenter.pair.received.filter((m) => m.event === "session:presence").at(-1)!.payload as ServerPayload<"session:presence">;
+    expect(presence).toMatchObject({ followers: 3, presenters: 1, projectors: 1, sync: { inSync: 2, lagging: 1, maxSkewMs: 30 } });
+    const before = Date.now();
+    const next = await hub.until(presenter.client.control({ type: "play" }));
+    expect(next.serverTimeAtAnchor - before).toBe(1.5 * 200);
   });
 
   it("a backward seek takes entries off followers' screens when it takes effect, not when it is announced", async () => {

@@ -1,12 +1,15 @@
 /**
  * Who is in a session and how well its followers keep up, for its presenters.
  *
- * Counted across all server processes (Rooms.fetch), debounced: a class
- * joining at once is one update. Followers of sessions with a presenter
- * watching are probed every PROBE_INTERVAL_MS: the server sends its time, the
- * follower answers with its estimate of the server's time, and the difference
- * (less half the round trip) is its skew. The slowest answer's round trip,
- * with the relay to its process, sizes the session's lead (server/replay/lead.ts).
+ * Counted across all server processes, debounced: a class joining at once is
+ * one update. Each process sums up its own sockets in a session (a Census:
+ * counts, skews and the slowest round trip) and sends that, not its sockets,
+ * so a count of 10,000 followers over several processes moves a few kB.
+ * Followers of sessions with a presenter watching are probed every
+ * PROBE_INTERVAL_MS: the server sends its time, the follower answers with its
+ * estimate of the server's time, and the difference (less half the round
+ * trip) is its skew. The slowest answer's round trip, with the relay to its
+ * process, sizes the session's lead (server/replay/lead.ts).
  */
 import { probeAnswerSchema, SYNC_TOLERANCE_MS, type FollowerSync } from "../../../domain/protocol";
 import { sessionRoom, type FollowerMeasure, type Peer, type Rooms } from "./transport";
@@ -15,10 +18,59 @@ import { sessionRoom, type FollowerMeasure, type Peer, type Rooms } from "./tran
 export const PROBE_INTERVAL_MS = 5_000;
 const PROBE_TIMEOUT_MS = 2_000;
 /** How long a count waits for the other processes to answer. */
-const FETCH_TIMEOUT_MS = 1_000;
+const CENSUS_TIMEOUT_MS = 1_000;
 /** A failed count is retried this often, this many times in a row (past a dead process's heartbeat timeout). */
 const PRESENCE_RETRY_MS = 1_000;
 const PRESENCE_RETRIES = 30;
+
+/** One process's sockets in a session, summed up (what it tells the other processes). */
+export interface Census {
+  presenterIds: string[];
+  /** Followers, projectors not included. */
+  followers: number;
+  projectors: number;
+  inSync: number;
+  detached: number;
+  lagging: number;
+  /** Each measured follower's |skew|, ms to 0.01 (projectors not included). */
+  skews: number[];
+  /** The slowest round trip of those that answered, relay included (slowestRoundTrip); null: none. */
+  slowestRoundTripMs: number | null;
+}
+
+/** This process's sockets in a session, as a Census; `revision` is the session's clock revision here. */
+export function censusOf(peers: ReadonlyArray<Pick<Peer, "id" | "data">>, sessionId: string, revision: number | undefined): Census {
+  const presenterIds: string[] = [];
+  const measures: FollowerMeasure[] = [];
+  for (const peer of peers) {
+    if (peer.data.roles?.[sessionId] === "presenter") presenterIds.push(peer.id);
+    else measures.push(peer.data.sync?.[sessionId] ?? { detached: false, skewMs: null, revision: null, silent: false });
+  }
+  // Projectors show the class's screen: they are counted apart, not among those following.
+  const following = measures.filter((measure) => !measure.projector);
+  const census: Census = {
+    presenterIds,
+    followers: following.length,
+    projectors: measures.length - following.length,
+    inSync: 0,
+    detached: 0,
+    lagging: 0,
+    skews: [],
+    slowestRoundTripMs: slowestRoundTrip(measures),
+  };
+  for (const measure of following) {
+    if (measure.skewMs !== null) census.skews.push(Math.round(Math.abs(measure.skewMs) * 100) / 100);
+    if (measure.detached) census.detached++;
+    else if (
+      measure.silent ||
+      (measure.skewMs !== null && Math.abs(measure.skewMs) > SYNC_TOLERANCE_MS) ||
+      (measure.revision !== null && revision !== undefined && measure.revision < revision)
+    )
+      census.lagging++;
+    else census.inSync++;
+  }
+  return census;
+}
 
 export class PresenceCounter {
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
@@ -37,7 +89,9 @@ export class PresenceCounter {
     private readonly onDelivery: (sessionId: string, slowestRoundTripMs: number | null) => void = () => undefined,
     /** How long the session's last change took to reach this process from another (0: made here, or none yet). */
     private readonly relayOf: (sessionId: string) => number = () => 0,
-  ) {}
+  ) {
+    rooms.answerProcesses((question) => this.census(question.census));
+  }
 
   changed(sessionId: string, delayMs = 250): void {
     if (this.pending.has(sessionId)) return;
@@ -66,37 +120,27 @@ export class PresenceCounter {
 
   private async send(sessionId: string, always: boolean): Promise<void> {
     try {
-      const peers = await this.rooms.fetch(sessionRoom(sessionId), FETCH_TIMEOUT_MS);
+      const censuses = [this.census(sessionId), ...(await this.rooms.askProcesses({ census: sessionId }, CENSUS_TIMEOUT_MS))];
       this.failures.delete(sessionId);
-      const presenterIds: string[] = [];
-      const measures: FollowerMeasure[] = [];
-      for (const peer of peers) {
-        if (peer.data.roles?.[sessionId] === "presenter") presenterIds.push(peer.id);
-        else measures.push(peer.data.sync?.[sessionId] ?? { detached: false, skewMs: null, revision: null, silent: false });
-      }
-      if (peers.length === 0) this.lastAudience.delete(sessionId);
+      const presenterIds = censuses.flatMap((census) => census.presenterIds);
+      const followers = sum(censuses, "followers");
+      const projectors = sum(censuses, "projectors");
+      if (followers + projectors + presenterIds.length === 0) this.lastAudience.delete(sessionId);
       if (presenterIds.length > 0) this.watched.add(sessionId);
       else {
         this.watched.delete(sessionId);
         this.lastSent.delete(sessionId);
       }
-      // Projectors show the class's screen: they are counted apart, not among those following.
-      const following = measures.filter((measure) => !measure.projector);
-      this.onDelivery(sessionId, slowestRoundTrip(measures));
-      const audience = { sessionId, followers: following.length };
+      const slowest = censuses.reduce<number | null>((max, census) => (census.slowestRoundTripMs === null ? max : Math.max(max ?? 0, census.slowestRoundTripMs)), null);
+      this.onDelivery(sessionId, slowest);
+      const audience = { sessionId, followers };
       const audienceKey = JSON.stringify(audience);
       // After a join or leave (`always`), tell it again: the screen that just joined has not heard it.
       if (always || this.lastAudience.get(sessionId) !== audienceKey) {
         this.lastAudience.set(sessionId, audienceKey);
         this.rooms.emit({ rooms: [sessionRoom(sessionId)] }, "session:audience", audience);
       }
-      const payload = {
-        sessionId,
-        followers: following.length,
-        presenters: presenterIds.length,
-        projectors: measures.length - following.length,
-        sync: summarize(following, this.revisionOf(sessionId)),
-      };
+      const payload = { sessionId, followers, presenters: presenterIds.length, projectors, sync: summarize(censuses) };
       const key = JSON.stringify(payload);
       if (presenterIds.length === 0 || (!always && this.lastSent.get(sessionId) === key)) return;
       this.lastSent.set(sessionId, key);
@@ -111,7 +155,15 @@ export class PresenceCounter {
       this.changed(sessionId, PRESENCE_RETRY_MS);
     }
   }
+
+  /** What this process answers another's count (Rooms.askProcesses). */
+  census(sessionId: string): Census {
+    return censusOf(this.rooms.local(sessionRoom(sessionId)), sessionId, this.revisionOf(sessionId));
+  }
 }
+
+const sum = (censuses: Census[], field: "followers" | "projectors" | "inSync" | "detached" | "lagging") =>
+  censuses.reduce((total, census) => total + census[field], 0);
 
 /** Measures one follower's clock against ours (see PresenceCounter); `relayMs` is this process's relay. */
 function probe(peer: Peer, sessionId: string, now: () => number, relayMs: number): Promise<void> {
@@ -157,26 +209,17 @@ export function slowestRoundTrip(measures: FollowerMeasure[]): number | null {
   return slowest;
 }
 
-/** Counts followers in sync, detached and lagging; skews rounded to 0.1 ms. */
-export function summarize(measures: FollowerMeasure[], revision: number | undefined): FollowerSync {
-  let inSync = 0;
-  let detached = 0;
-  let lagging = 0;
-  const skews: number[] = [];
-  for (const measure of measures) {
-    if (measure.skewMs !== null) skews.push(Math.abs(measure.skewMs));
-    if (measure.detached) detached++;
-    else if (
-      measure.silent ||
-      (measure.skewMs !== null && Math.abs(measure.skewMs) > SYNC_TOLERANCE_MS) ||
-      (measure.revision !== null && revision !== undefined && measure.revision < revision)
-    )
-      lagging++;
-    else inSync++;
-  }
-  skews.sort((a, b) => a - b);
+/** Followers in sync, detached and lagging over every process's census; skews rounded to 0.1 ms. */
+export function summarize(censuses: Census[]): FollowerSync {
+  const skews = censuses.flatMap((census) => census.skews).sort((a, b) => a - b);
   const round = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms * 10) / 10);
   const middle = skews.length / 2;
   const median = skews.length === 0 ? undefined : skews.length % 2 ? skews[Math.floor(middle)] : (skews[middle - 1]! + skews[middle]!) / 2;
-  return { inSync, detached, lagging, maxSkewMs: round(skews.at(-1)), medianSkewMs: round(median) };
+  return {
+    inSync: sum(censuses, "inSync"),
+    detached: sum(censuses, "detached"),
+    lagging: sum(censuses, "lagging"),
+    maxSkewMs: round(skews.at(-1)),
+    medianSkewMs: round(median),
+  };
 }

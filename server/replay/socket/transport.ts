@@ -6,6 +6,7 @@
  * beside this one, only handshake.ts knows socket.io.
  */
 import type { ServerEventName, ServerPayload } from "../../../domain/protocol";
+import type { Census } from "./presence";
 
 /** One follower in one session, from its status reports and the server's probes. */
 export interface FollowerMeasure {
@@ -61,11 +62,21 @@ export interface RoomTarget {
   localOnly?: boolean;
 }
 
+/** What one server process asks the others: how its sockets in a session add up (presence.ts). */
+export interface ProcessQuestion {
+  census: string;
+}
+
 /** The rooms of every server process. */
 export interface Rooms {
   emit<E extends PushEvent>(target: RoomTarget, event: E, payload: ServerPayload<E>): void;
-  /** The peers in a room on every process, as plain data; rejects if a process does not answer in time. */
-  fetch(room: string, timeoutMs: number): Promise<Array<{ id: string; data: SocketData }>>;
+  /**
+   * Asks every other server process (none when alone) and resolves with their
+   * answers; rejects if one does not answer within `timeoutMs`.
+   */
+  askProcesses(question: ProcessQuestion, timeoutMs: number): Promise<Census[]>;
+  /** How this process answers the others' questions (one answerer per process). */
+  answerProcesses(answer: (question: ProcessQuestion) => Census): void;
   /** The peers in a room connected to this process. */
   local(room: string): Peer[];
 }
