@@ -140,13 +140,15 @@ export function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
- * Reads (and drops) the body of a request to a route that takes none,
- * counting it as it arrives: declared or chunked, a body over `max` bytes is
- * answered 413 and its connection closed, so an endless chunked body ends at
- * the cap. Resolves true when the request may go on (no body, or one within
- * the cap that has ended), false when it was answered or the client went.
+ * Reads the body of a request, counting it as it arrives: declared or
+ * chunked, a body over `max` bytes is answered 413 and its connection closed,
+ * so an endless chunked body ends at the cap. Each chunk within the cap goes
+ * to `keep` (a route that takes a body: body.ts); without it, the body is
+ * dropped (a route that takes none). Resolves true when the request may go on
+ * (no body, or one within the cap that has ended), false when it was answered
+ * or the client went.
  */
-export function readBodyWithin(req: IncomingMessage, res: ServerResponse, max = MAX_REQUEST_BODY_BYTES): Promise<boolean> {
+export function readBodyWithin(req: IncomingMessage, res: ServerResponse, max = MAX_REQUEST_BODY_BYTES, keep?: (chunk: Buffer) => void): Promise<boolean> {
   if (!hasBody(req) || req.complete) return Promise.resolve(true);
   return new Promise((resolve) => {
     let received = 0;
@@ -158,7 +160,7 @@ export function readBodyWithin(req: IncomingMessage, res: ServerResponse, max = 
     };
     const onData = (chunk: Buffer) => {
       received += chunk.length;
-      if (received <= max) return;
+      if (received <= max) return keep?.(chunk);
       finish(false);
       refuseTooLarge(req, res, max);
     };

@@ -4,10 +4,12 @@
  * that changes one entry under a running class session.
  */
 import crypto from "node:crypto";
+import http from "node:http";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReplayClient, type ReplaySocket } from "../../client/replay-client";
 import { PROTOCOL_VERSION, type ProtocolEntry } from "../../domain/protocol";
+import { MAX_UPLOAD_BYTES } from "../../domain/import/limits";
 import { KEY_ATTEMPTS_PER_MINUTE } from "../../server/library/guard";
 import { createTestDatabase, delay, runFileCleanups, spawnServer, tempDataDir, withClient } from "./helpers";
 
@@ -133,6 +135,35 @@ describe("a re-import that changes one entry under a running class session", () 
     await presenter.control({ type: "step", direction: 1 });
     await delay(200);
     expect(follower.visibleEntries().map((e) => e.key)).toEqual(before.slice(0, 22).map((e) => e.key));
+  });
+
+  it("refuses an upload over the cap, declared or sent in chunks, naming the limit, and imports nothing", async () => {
+    const feeds = async () => (await (await fetch(`${url}/api/feeds`)).json()) as unknown;
+    const listed = await feeds();
+    // Declared: refused before a byte of it is read.
+    const declared = await new Promise<number>((resolve, reject) => {
+      const request = http.request(`${url}/api/library/import?name=big.txt`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${key}`, "Content-Length": String(MAX_UPLOAD_BYTES + 1) },
+      });
+      request.on("response", (response) => resolve(response.statusCode!)).on("error", reject);
+      request.write("x".repeat(1000));
+    });
+    expect(declared).toBe(413);
+    // Chunked: 1 MiB at a time, past the cap; the server stops reading and closes at the cap.
+    let sent = 0;
+    const chunk = new Uint8Array(1024 * 1024).fill(120);
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += chunk.length;
+        if (sent > MAX_UPLOAD_BYTES + 4 * chunk.length) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const chunked = await library(url, key, "/import?name=big.txt", { method: "POST", body: endless, duplex: "half" } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(await chunked.json()).toEqual({ error: "too_large", message: `Request bodies are limited to ${MAX_UPLOAD_BYTES} bytes` });
+    expect(await feeds()).toEqual(listed);
   });
 
   it("keeps a running session on the version it started with, for every device, and gives new sessions the new text", async () => {
