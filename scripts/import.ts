@@ -6,8 +6,7 @@
  * server, else the embedded PostgreSQL started just for this import.
  */
 import { parseArgs } from "node:util";
-import { migrate, createPrismaClient, openDatabase } from "../server/db/database";
-import { EmbeddedPostgres } from "../server/db/embedded-postgres";
+import { withScriptDatabase } from "../server/db/database";
 import { readEnv } from "../server/env";
 import { ConfigError } from "../server/errors";
 import { ImportFileError, readImportFile } from "../server/feeds/import-files";
@@ -60,41 +59,25 @@ const override = Object.fromEntries(
 
 const counts = (c: RowCounts) => `${c.added} added, ${c.updated} updated, ${c.removed} removed, ${c.unchanged} unchanged`;
 
-let stopDatabase: (() => Promise<void>) | undefined;
 try {
   // Parse everything before touching the database: a broken file changes nothing.
-  const items = [];
+  const items: Array<Awaited<ReturnType<typeof readImportFile>>> = [];
   for (const file of positionals) items.push(await readImportFile(file, override));
   const feedItems = items.flatMap((item) => (item.kind === "feed" ? [item] : []));
 
-  const env = readEnv();
-  const log = (line: string) => console.log(line);
-  const running = env.DATABASE_URL ? undefined : await EmbeddedPostgres.runningUrl(env.RELIVE_DATA_DIR);
-  let url = env.DATABASE_URL ?? running;
-  if (!url) {
-    const database = await openDatabase({ databaseUrl: undefined, dataDir: env.RELIVE_DATA_DIR, log });
-    stopDatabase = () => database.embedded!.stop();
-    url = database.url;
-  }
-  await migrate(url, log);
-  const db = createPrismaClient(url);
-  try {
-    const report = await importItems(db, items);
-    for (const [i, feed] of report.feeds.entries()) {
-      console.log(`feed ${feed.slug}: ${feed.created ? "created" : feed.feedUpdated ? "updated" : "unchanged"}; entries ${counts(feed.entries)}`);
-      const parsed = feedItems[i]?.parsed;
-      for (const [field, detected] of Object.entries(parsed?.detected ?? {})) {
-        if (detected.from === "guessed") console.log(`  guessed ${field}: ${detected.value ?? "(none)"}${detected.note ? ` (${detected.note})` : ""}`);
-      }
-      if (parsed) for (const anomaly of analyzeFeed({ ...parsed, feed: { ...parsed.feed, notes: feed.notes } })) console.log(`  ${anomaly.kind === "out_of_order" ? "note" : "check"}: ${anomaly.message}`);
-      else for (const note of feed.notes) console.log(`  note: ${note.message}`);
-      for (const kept of feed.keptKeys) console.log(`  kept key ${kept.key} (its headline changed; it would have been ${kept.generatedKey})`);
+  const report = await withScriptDatabase(readEnv(), (line) => console.log(line), (db) => importItems(db, items));
+  for (const [i, feed] of report.feeds.entries()) {
+    console.log(`feed ${feed.slug}: ${feed.created ? "created" : feed.feedUpdated ? "updated" : "unchanged"}; entries ${counts(feed.entries)}`);
+    const parsed = feedItems[i]?.parsed;
+    for (const [field, detected] of Object.entries(parsed?.detected ?? {})) {
+      if (detected.from === "guessed") console.log(`  guessed ${field}: ${detected.value ?? "(none)"}${detected.note ? ` (${detected.note})` : ""}`);
     }
-    for (const cards of report.cards) console.log(`cards for ${cards.feed}: ${counts(cards.cards)}`);
-    if (report.relinkedCards) console.log(`${report.relinkedCards} card(s) relinked to entries`);
-  } finally {
-    await db.$disconnect();
+    if (parsed) for (const anomaly of analyzeFeed({ ...parsed, feed: { ...parsed.feed, notes: feed.notes } })) console.log(`  ${anomaly.kind === "out_of_order" ? "note" : "check"}: ${anomaly.message}`);
+    else for (const note of feed.notes) console.log(`  note: ${note.message}`);
+    for (const kept of feed.keptKeys) console.log(`  kept key ${kept.key} (its headline changed; it would have been ${kept.generatedKey})`);
   }
+  for (const cards of report.cards) console.log(`cards for ${cards.feed}: ${counts(cards.cards)}`);
+  if (report.relinkedCards) console.log(`${report.relinkedCards} card(s) relinked to entries`);
 } catch (error) {
   if (error instanceof ImportFileError || error instanceof ImportError || error instanceof ConfigError) {
     console.error(`import: ${error.message}`);
@@ -103,6 +86,4 @@ try {
   } else {
     throw error;
   }
-} finally {
-  await stopDatabase?.();
 }

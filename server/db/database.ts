@@ -111,3 +111,33 @@ export function createPrismaClient(url: string): Db {
   const pool = new OutageTypedPool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
   return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }
+
+/**
+ * Runs a command-line script's `work` on its database: DATABASE_URL, else the
+ * embedded PostgreSQL of a running server, else the embedded one started for
+ * the script and stopped after it. The schema is brought up to date first.
+ */
+export async function withScriptDatabase<T>(
+  env: { DATABASE_URL?: string; RELIVE_DATA_DIR: string },
+  log: (line: string) => void,
+  work: (db: Db) => Promise<T>,
+): Promise<T> {
+  let url = env.DATABASE_URL ?? (await EmbeddedPostgres.runningUrl(env.RELIVE_DATA_DIR));
+  let startedHere: EmbeddedPostgres | undefined;
+  try {
+    if (!url) {
+      const database = await openDatabase({ databaseUrl: undefined, dataDir: env.RELIVE_DATA_DIR, log });
+      startedHere = database.embedded;
+      url = database.url;
+    }
+    await migrate(url, log);
+    const db = createPrismaClient(url);
+    try {
+      return await work(db);
+    } finally {
+      await db.$disconnect();
+    }
+  } finally {
+    await startedHere?.stop();
+  }
+}

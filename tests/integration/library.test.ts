@@ -4,6 +4,7 @@
  * that changes one entry under a running class session.
  */
 import crypto from "node:crypto";
+import { spawn } from "node:child_process";
 import http from "node:http";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +12,7 @@ import { ReplayClient, type ReplaySocket } from "../../client/replay-client";
 import { PROTOCOL_VERSION, type ProtocolEntry } from "../../domain/protocol";
 import { MAX_UPLOAD_BYTES } from "../../domain/import/limits";
 import { KEY_ATTEMPTS_PER_MINUTE } from "../../server/library/guard";
-import { createTestDatabase, delay, runFileCleanups, spawnServer, tempDataDir, withClient } from "./helpers";
+import { createTestDatabase, delay, projectRoot, runFileCleanups, spawnServer, tempDataDir, withClient } from "./helpers";
 
 const FEED = "sputnik-helsinki-2018";
 const sockets: Socket[] = [];
@@ -81,6 +82,31 @@ describe("the library key", () => {
     expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
     await second.stop("SIGINT");
   });
+});
+
+describe("npm run library-key", () => {
+  it("replaces the stored key with a new one, printed once and stored hashed", async () => {
+    const databaseUrl = await createTestDatabase();
+    const rotate = () =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, ["--import", "tsx", "scripts/library-key.ts"], {
+          cwd: projectRoot,
+          env: { ...process.env, DATABASE_URL: databaseUrl, RELIVE_ADMIN_KEY: "" },
+          stdio: ["ignore", "pipe", "inherit"],
+        });
+        let output = "";
+        child.stdout.on("data", (chunk: Buffer) => (output += chunk));
+        child.on("error", reject).on("exit", (code) => (code === 0 ? resolve(output) : reject(new Error(`exit ${code}: ${output}`))));
+      });
+    const keyIn = (output: string) => /library\?key=([A-Za-z0-9_-]{43})/.exec(output)?.[1];
+    const first = keyIn(await rotate());
+    const second = keyIn(await rotate());
+    expect(first).toBeDefined();
+    expect(second).toBeDefined();
+    expect(second).not.toBe(first);
+    const rows = await withClient(databaseUrl, (db) => db.query(`SELECT hash FROM library_key`));
+    expect(rows.rows).toEqual([{ hash: crypto.createHash("sha256").update(second!).digest("hex") }]);
+  }, 60_000);
 });
 
 describe("a re-import that changes one entry under a running class session", () => {
