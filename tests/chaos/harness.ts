@@ -6,15 +6,17 @@
  */
 import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import WebSocket from "ws";
 import { io, type Socket } from "socket.io-client";
-import { afterAll } from "vitest";
-import { ReplayClient, type ReplaySocket } from "../../client/replay-client";
+import { afterAll, expect } from "vitest";
+import { ReplayClient, RequestRefused, type ReplaySocket } from "../../client/replay-client";
 import { PROTOCOL_VERSION, type ProtocolEntry } from "../../domain/protocol";
 import type { ClockState } from "../../domain/replay/clock";
 import { EmbeddedPostgres } from "../../server/db/embedded-postgres";
 import { ADDRESS_CAPS } from "../../server/http/security";
-import { runFileCleanups, spawnServer as spawnServerProcess, withClient } from "../integration/helpers";
+import { runFileCleanups, spawnServer as spawnServerProcess, tempDataDir, unusedPort, withClient, type ServerProcess } from "../integration/helpers";
 
 export { createTestDatabase, delay, processesMentioning, projectRoot, tempDataDir, unusedPort, withClient } from "../integration/helpers";
 export type { ServerProcess } from "../integration/helpers";
@@ -147,6 +149,38 @@ export async function feedEntries(url: string): Promise<ProtocolEntry[]> {
 
 // ---------------------------------------------------------------------------
 // The database behind a server
+
+/** "ok", or the reason the server gave for refusing a request (anything else is thrown). */
+export async function refusalOf(pending: Promise<unknown>): Promise<string> {
+  try {
+    await pending;
+    return "ok";
+  } catch (error) {
+    if (error instanceof RequestRefused) return error.refusal.reason;
+    throw error;
+  }
+}
+
+/**
+ * Runs `work` on a server whose PostgreSQL is the test's own (given by
+ * DATABASE_URL), so that the test can stop and start it; afterwards the
+ * server must exit cleanly on SIGTERM, and the database is stopped and removed.
+ */
+export async function withOwnDatabase(work: (server: ServerProcess, database: EmbeddedPostgres, databaseUrl: string) => Promise<void>): Promise<void> {
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "relive-chaos-pg-"));
+  await fs.promises.chmod(dir, 0o755);
+  const database = new EmbeddedPostgres({ dataDir: dir, port: await unusedPort() });
+  try {
+    const databaseUrl = await database.start();
+    const server = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir() });
+    expect(server.url, server.output()).toBeDefined();
+    await work(server, database, databaseUrl);
+    expect((await server.stop("SIGTERM")).code).toBe(0);
+  } finally {
+    await database.stop();
+    await fs.promises.rm(dir, { recursive: true, force: true });
+  }
+}
 
 export async function embeddedUrl(dataDir: string): Promise<string> {
   const url = await EmbeddedPostgres.runningUrl(dataDir);

@@ -11,12 +11,10 @@
  */
 import fs from "node:fs/promises";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { RequestRefused, type ReplayClient } from "../../client/replay-client";
+import type { ReplayClient } from "../../client/replay-client";
 import * as clock from "../../domain/replay/clock";
-import { EmbeddedPostgres } from "../../server/db/embedded-postgres";
 import {
   cleanUpAfterFile,
   delay,
@@ -25,12 +23,13 @@ import {
   feedEntries,
   FULL,
   record,
+  refusalOf,
   replayClient,
   sessionRow,
   spawnServer,
   tempDataDir,
-  unusedPort,
   watchStream,
+  withOwnDatabase,
   type ServerProcess,
 } from "./harness";
 
@@ -51,15 +50,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 }
 
 /** A control command's outcome: the refusal's reason, or "ok". */
-async function outcome(client: ReplayClient, command: Parameters<ReplayClient["control"]>[0]): Promise<string> {
-  try {
-    await client.control(command);
-    return "ok";
-  } catch (error) {
-    if (error instanceof RequestRefused) return error.refusal.reason;
-    throw error;
-  }
-}
+const outcome = (client: ReplayClient, command: Parameters<ReplayClient["control"]>[0]) => refusalOf(client.control(command));
 
 /**
  * Runs one outage against a running server: `stop` takes the database away,
@@ -111,10 +102,7 @@ async function survivesOutage(
   expect(refusals).toEqual(["unavailable", "unavailable", "unavailable"]);
   // A new follower during the outage either joins or is told to retry.
   const late = await replayClient(url);
-  const joined = await late
-    .join({ code: code! })
-    .then(() => "ok")
-    .catch((error: unknown) => (error instanceof RequestRefused ? error.refusal.reason : String(error)));
+  const joined = await refusalOf(late.join({ code: code! }));
   expect(["ok", "unavailable"]).toContain(joined);
 
   // A student's Wi-Fi blips during the outage: socket.io reconnects and
@@ -182,19 +170,9 @@ const rejoinsLost: string[] = [];
 
 describe("PostgreSQL stopped during playback", () => {
   it("a DATABASE_URL server, stopped for 30 s", async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "relive-chaos-pg-"));
-    await fs.chmod(dir, 0o755);
-    const database = new EmbeddedPostgres({ dataDir: dir, port: await unusedPort() });
-    try {
-      const databaseUrl = await database.start();
-      const server = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir() });
-      expect(server.url, server.output()).toBeDefined();
-      await survivesOutage(server, async () => databaseUrl, { stop: () => database.stop(), start: async () => void (await database.start()), ms: 30_000 });
-      expect((await server.stop("SIGTERM")).code).toBe(0);
-    } finally {
-      await database.stop();
-      await fs.rm(dir, { recursive: true, force: true });
-    }
+    await withOwnDatabase((server, database, databaseUrl) =>
+      survivesOutage(server, async () => databaseUrl, { stop: () => database.stop(), start: async () => void (await database.start()), ms: 30_000 }),
+    );
   });
 
   it(`the embedded one, stopped and kept down for ${FULL ? 30 : 8} s, brought back by the server`, async () => {
