@@ -6,11 +6,8 @@
  * servers peers (the socket.io adapter), and the main one would wait for this
  * one's answers for a while after it is killed.
  */
-import os from "node:os";
-import path from "node:path";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { EmbeddedPostgres } from "../../server/db/embedded-postgres";
-import { base, createDatabase, kill, mainPort, startServer } from "./own-server";
+import { base, ownServer } from "./own-server";
 
 const contexts: BrowserContext[] = [];
 async function open(browser: Browser, url: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
@@ -21,19 +18,24 @@ async function open(browser: Browser, url: string, viewport = { width: 1280, hei
   return page;
 }
 
+/** The teacher's console, on a class session started from the replay at 18:00, and its join code. */
+async function startClass(browser: Browser): Promise<{ console: Page; code: string }> {
+  const console = await open(browser, `${base}/replay/sputnik-helsinki-2018?t=18:00`, { width: 1440, height: 1000 });
+  await expect(console.getByTestId("sim-clock")).toHaveText("18:00:00");
+  await console.getByRole("button", { name: "Start a class session" }).click();
+  await console.waitForURL(/\/control$/);
+  return { console, code: /\/s\/([A-Z0-9]{6})\/control/.exec(console.url())![1]! };
+}
+
+test.afterEach(async () => {
+  for (const context of contexts.splice(0)) await context.close();
+});
+
 test("the server is killed mid-session and restarted: every screen recovers by itself", async ({ browser }) => {
   test.setTimeout(120_000);
-  const clusterUrl = await EmbeddedPostgres.runningUrl(path.join(os.tmpdir(), `relive-e2e-${mainPort}`));
-  expect(clusterUrl, "the main test server's PostgreSQL").toBeDefined();
-  const database = await createDatabase(clusterUrl!);
-  const databaseUrl = database.url;
-  let server = await startServer(databaseUrl);
+  const server = await ownServer();
   try {
-    const console = await open(browser, `${base}/replay/sputnik-helsinki-2018?t=18:00`, { width: 1440, height: 1000 });
-    await expect(console.getByTestId("sim-clock")).toHaveText("18:00:00");
-    await console.getByRole("button", { name: "Start a class session" }).click();
-    await console.waitForURL(/\/control$/);
-    const code = /\/s\/([A-Z0-9]{6})\/control/.exec(console.url())![1]!;
+    const { console, code } = await startClass(browser);
     const projector = await open(browser, `${base}/s/${code}/present`, { width: 1920, height: 1080 });
     const follower = await open(browser, `${base}/s/${code}`);
     const screens = [console, projector, follower];
@@ -43,14 +45,11 @@ test("the server is killed mid-session and restarted: every screen recovers by i
     await console.getByRole("button", { name: "Play" }).click();
     for (const page of screens) await expect(page.getByTestId("play-state")).toHaveText("Playing · 10×");
 
-    await kill(server);
-    for (const page of screens) await expect(page.getByTestId("offline")).toBeVisible();
-    // The clocks keep running on every screen while the server is away.
-    const during = await follower.getByTestId("sim-clock").textContent();
-    await expect(follower.getByTestId("sim-clock")).not.toHaveText(during!);
-    server = await startServer(databaseUrl);
-
-    for (const page of screens) await expect(page.getByTestId("offline")).toHaveCount(0, { timeout: 20_000 });
+    await server.killAndRestart(screens, async () => {
+      // The clocks keep running on every screen while the server is away.
+      const during = await follower.getByTestId("sim-clock").textContent();
+      await expect(follower.getByTestId("sim-clock")).not.toHaveText(during!);
+    });
     // Still playing, pins kept; the presenter can still control it.
     for (const page of screens) {
       await expect(page.getByTestId("play-state")).toHaveText("Playing · 10×");
@@ -67,24 +66,15 @@ test("the server is killed mid-session and restarted: every screen recovers by i
       await expect(page.locator(".entry")).toHaveCount(count);
     }
   } finally {
-    for (const context of contexts.splice(0)) await context.close();
-    await kill(server);
-    await database.drop();
+    await server.close();
   }
 });
 
 test("a question open when the server is killed keeps every answer, and the class answers on after the restart", async ({ browser }) => {
   test.setTimeout(150_000);
-  const clusterUrl = await EmbeddedPostgres.runningUrl(path.join(os.tmpdir(), `relive-e2e-${mainPort}`));
-  expect(clusterUrl, "the main test server's PostgreSQL").toBeDefined();
-  const database = await createDatabase(clusterUrl!);
-  let server = await startServer(database.url);
+  const server = await ownServer();
   try {
-    const console = await open(browser, `${base}/replay/sputnik-helsinki-2018?t=18:00`, { width: 1440, height: 1000 });
-    await expect(console.getByTestId("sim-clock")).toHaveText("18:00:00");
-    await console.getByRole("button", { name: "Start a class session" }).click();
-    await console.waitForURL(/\/control$/);
-    const code = /\/s\/([A-Z0-9]{6})\/control/.exec(console.url())![1]!;
+    const { console, code } = await startClass(browser);
     const projector = await open(browser, `${base}/s/${code}/present`, { width: 1920, height: 1080 });
     const student = await open(browser, `${base}/s/${code}`, { width: 390, height: 844 });
     await expect(student.getByTestId("sim-clock")).toHaveText("18:00:00");
@@ -95,10 +85,7 @@ test("a question open when the server is killed keeps every answer, and the clas
     await expect(student.getByTestId("my-answer")).toContainText("They talk alone first");
     await expect(projector.getByTestId("answered-count")).toHaveText("1 of 1 answered");
 
-    await kill(server);
-    for (const page of [console, projector, student]) await expect(page.getByTestId("offline")).toBeVisible();
-    server = await startServer(database.url);
-    for (const page of [console, projector, student]) await expect(page.getByTestId("offline")).toHaveCount(0, { timeout: 20_000 });
+    await server.killAndRestart([console, projector, student]);
 
     // Nothing lost: the question, the answer, the count, on every screen.
     await expect(student.getByTestId("my-answer")).toContainText("They talk alone first");
@@ -112,8 +99,6 @@ test("a question open when the server is killed keeps every answer, and the clas
     await console.getByTestId("question-panel").getByRole("button", { name: "Reveal to the class" }).click();
     await expect(projector.getByTestId("result-group")).toHaveText(/A joint press conference\s*×1/);
   } finally {
-    for (const context of contexts.splice(0)) await context.close();
-    await kill(server);
-    await database.drop();
+    await server.close();
   }
 });

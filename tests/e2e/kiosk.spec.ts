@@ -4,12 +4,11 @@
  * a network drop and after the server is killed and restarted. Runs on a server of its own (own-server.ts).
  */
 import { expect, test } from "@playwright/test";
-import { base, kill, ownDatabase, startServer } from "./own-server";
+import { base, ownServer } from "./own-server";
 
 test("a kiosk loops through the end and recovers from a server restart without a click", async ({ browser }) => {
   test.setTimeout(90_000);
-  const database = await ownDatabase();
-  let server = await startServer(database.url);
+  const server = await ownServer();
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
   try {
     const page = await context.newPage();
@@ -33,10 +32,7 @@ test("a kiosk loops through the end and recovers from a server restart without a
     await expect(page.getByTestId("offline")).toHaveCount(0, { timeout: 20_000 });
     await expect(page.getByTestId("play-state")).toHaveText("Playing · 600×");
 
-    await kill(server);
-    await expect(page.getByTestId("offline")).toBeVisible();
-    server = await startServer(database.url);
-    await expect(page.getByTestId("offline")).toHaveCount(0, { timeout: 20_000 });
+    await server.killAndRestart([page]);
     await expect(page.getByTestId("play-state")).toHaveText("Playing · 600×");
     // Still running: the clock moves on, the latest update featured.
     const after = (await page.getByTestId("sim-clock").textContent())!;
@@ -44,7 +40,6 @@ test("a kiosk loops through the end and recovers from a server restart without a
     await expect(page.locator(".featured .entry")).toHaveCount(1);
   } finally {
     await context.close();
-    await kill(server);
-    await database.drop();
+    await server.close();
   }
 });

@@ -5,6 +5,7 @@
  * main one would wait for this one's answers for a while after it is killed).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { expect, type Page } from "@playwright/test";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -66,4 +67,34 @@ export async function ownDatabase(): Promise<{ url: string; drop: () => Promise<
   const clusterUrl = await EmbeddedPostgres.runningUrl(path.join(os.tmpdir(), `relive-e2e-${mainPort}`));
   if (!clusterUrl) throw new Error("the main test server's PostgreSQL is not running");
   return createDatabase(clusterUrl);
+}
+
+export interface OwnServer {
+  /**
+   * Kills the server (SIGKILL) under the open `pages`, which must say they are
+   * offline; runs `whileDown`; starts it again on the same database; and waits
+   * for every page to come back by itself.
+   */
+  killAndRestart(pages: Page[], whileDown?: () => Promise<void>): Promise<void>;
+  /** Kills it and drops its database. */
+  close(): Promise<void>;
+}
+
+/** A server of the test's own on a fresh database (see the top of this file), at `base`. */
+export async function ownServer(): Promise<OwnServer> {
+  const database = await ownDatabase();
+  let server = await startServer(database.url);
+  return {
+    async killAndRestart(pages, whileDown) {
+      await kill(server);
+      for (const page of pages) await expect(page.getByTestId("offline")).toBeVisible();
+      await whileDown?.();
+      server = await startServer(database.url);
+      for (const page of pages) await expect(page.getByTestId("offline")).toHaveCount(0, { timeout: 20_000 });
+    },
+    async close() {
+      await kill(server);
+      await database.drop();
+    },
+  };
 }
