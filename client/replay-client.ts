@@ -4,17 +4,11 @@
  * browser UI, the command-line follower and the benchmarks; it runs in both
  * Node and browsers and takes its socket and clock as arguments.
  */
-import type { Socket } from "socket.io-client";
 // Types only from the protocol: the browser bundle must not load zod.
 import type {
-  ClientAcks,
-  ClientEventName,
-  ClientPayload,
-  ClientToServerEvents,
   Command,
   FollowerSync,
   ProtocolEntry,
-  Refusal,
   ServerPayload,
   ServerToClientEvents,
   SessionStart,
@@ -24,29 +18,16 @@ import type {
 import { ErrorReason, refusal } from "../domain/protocol-constants";
 import * as clock from "../domain/replay/clock";
 import { pausePoints } from "../domain/replay/pause-points";
+import { request, RequestRefused, type ReplaySocket } from "./request";
 
-export type ReplaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+// One request and its refusal are request.ts's; said here too for the client's users.
+export { request, RequestRefused, type ReplaySocket } from "./request";
 
 /** Refusals worth asking again about: the server was busy or its database away. */
 const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set([ErrorReason.rateLimited, ErrorReason.unavailable, ErrorReason.conflict, ErrorReason.internal]);
 
 /** A monotonic wall clock in epoch milliseconds. */
 export const monotonicNow = (): number => performance.timeOrigin + performance.now();
-
-export class RequestRefused extends Error {
-  constructor(readonly refusal: Refusal) {
-    super(refusal.message);
-    this.name = "RequestRefused";
-  }
-}
-
-/** Sends one event and resolves with its acknowledgement, or rejects with the refusal. */
-export async function request<E extends ClientEventName>(socket: ReplaySocket, event: E, payload: ClientPayload<E>, timeoutMs = 10_000): Promise<ClientAcks[E]> {
-  const emit = socket.timeout(timeoutMs).emitWithAck as unknown as (event: E, payload: ClientPayload<E>) => Promise<ClientAcks[E] | Refusal>;
-  const response = await emit.call(socket.timeout(timeoutMs), event, payload);
-  if (!response.ok) throw new RequestRefused(response);
-  return response;
-}
 
 /**
  * NTP-style offset estimate: several ping samples, keeping the one with the

@@ -14,7 +14,7 @@ import { zoneLabel } from "@/domain/time";
 import { sideZones, type ReplayFeed, type ReplayRole } from "./feed";
 import { JumpBox } from "./jump-box";
 import { useRenderCount } from "./render-count";
-import { startClassSession } from "./session-start";
+import { loadConnection } from "./load-connection";
 import { timeTools } from "./time-tools";
 import { useSimValue, type SimClock } from "./sim-clock";
 import button from "../button.module.css";
@@ -67,7 +67,8 @@ export const Transport = memo(function Transport(props: Props) {
   const startClass = () => {
     if (!client) return;
     setStarting(true);
-    startClassSession(client, feed, clock.sim, clock.clock).catch((caught: unknown) => {
+    // Loaded already: the client is there only once the connection's code is.
+    loadConnection().then(({ startClassSession }) => startClassSession(client, feed, clock.sim, clock.clock)).catch((caught: unknown) => {
       setStarting(false);
       props.setNotice(`Could not start a class session: ${caught instanceof Error ? caught.message : String(caught)}`);
     });

@@ -2,33 +2,20 @@
 
 /**
  * The view's connection to its session: the socket and its ReplayClient, the
- * session got as the mode asks (session-start.ts), what the client reports
- * (the session, its mode, presence, a lost session, the connection), and
+ * session got as the mode asks (session-start.ts), all three loaded beside the
+ * first load (load-connection.ts); what the client reports (the session, its
+ * mode, presence, a lost session, the connection); and
  * `send`, the one way a command goes out: a refusal becomes the notice,
  * whether it came from a button or a key.
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { ReplayClient, RequestRefused, type ClientMode, type ReplaySocket, type SessionView } from "@/client/replay-client";
+import type { ClientMode, ReplayClient, ReplaySocket, SessionView } from "@/client/replay-client";
+import { RequestRefused } from "@/client/request";
 import type { Command } from "@/domain/protocol";
 import { PROTOCOL_VERSION } from "@/domain/protocol-constants";
 import type { Presence, ReplayFeed, ReplayMode } from "./feed";
-import { joinSession, NoPresenterKey, startSolo } from "./session-start";
+import { loadConnection, type Connection } from "./load-connection";
 import { SimClock } from "./sim-clock";
-
-type SocketIo = typeof import("socket.io-client");
-let socketIo: Promise<SocketIo> | undefined;
-/**
- * socket.io's client, in its own chunk: asked for as soon as this module runs
- * in a browser, so it downloads while the page hydrates instead of delaying it.
- */
-function loadSocketIo(): Promise<SocketIo> {
-  if (!socketIo) {
-    socketIo = import("socket.io-client");
-    socketIo.catch(() => (socketIo = undefined)); // asked again next time
-  }
-  return socketIo;
-}
-if (typeof window !== "undefined") void loadSocketIo().catch(() => undefined);
 
 export interface ReplaySession {
   /** Set once the socket is made (after the first render). */
@@ -71,9 +58,9 @@ export function useReplaySession(feed: ReplayFeed, mode: ReplayMode): ReplaySess
     let cancelled = false;
     let close: (() => void) | undefined;
     const stopFrames = clock.run();
-    loadSocketIo().then(
-      ({ io }) => {
-        if (!cancelled) close = open(io);
+    loadConnection().then(
+      (connection) => {
+        if (!cancelled) close = open(connection);
       },
       () => !cancelled && setError("Could not load the page's connection code. Reload the page."),
     );
@@ -84,7 +71,7 @@ export function useReplaySession(feed: ReplayFeed, mode: ReplayMode): ReplaySess
     };
 
     /** Connects and gets the session; returns what undoes it. */
-    function open(io: SocketIo["io"]): () => void {
+    function open({ io, ReplayClient, startSolo, joinSession, NoPresenterKey }: Connection): () => void {
       const socket = io({ auth: { protocol: PROTOCOL_VERSION }, transports: ["websocket"] }) as ReplaySocket;
       const replay = new ReplayClient(socket);
       clock.setSource(() => ({ sim: replay.simTime(), clock: replay.currentClock() }));

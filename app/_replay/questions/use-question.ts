@@ -8,7 +8,8 @@
  * comes back as a message, as for every other control.
  */
 import { useCallback, useEffect, useState } from "react";
-import { request, RequestRefused, type ReplayClient } from "@/client/replay-client";
+import type { ReplayClient } from "@/client/replay-client";
+import { request, RequestRefused } from "@/client/request";
 import type { PresenterQuestionView, PublicQuestionView } from "@/domain/classroom/questions";
 import type { ClientPayload } from "@/domain/protocol";
 
