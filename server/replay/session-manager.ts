@@ -44,9 +44,14 @@ export const LEAD_MS = leadFor(null);
 /** How soon a stop that could not be written (the database is away) is tried again. */
 const STOP_RETRY_MS = 1000;
 
+/** How many of the latest writes of a command the write allowance looks back on (SessionManager.effectiveAt). */
+const WRITES_REMEMBERED = 8;
+
 export class SessionManager {
   private readonly live = new Map<string, LiveSession>();
   private readonly loading = new Map<string, Promise<LiveSession | undefined>>();
+  /** How long the latest writes of a command took, ms (the oldest first). */
+  private readonly writes: number[] = [];
   constructor(private readonly options: SessionManagerOptions) {}
 
   get loadedCount(): number {
@@ -158,7 +163,10 @@ export class SessionManager {
         if ("ok" in next) throw new RefusalError(next.reason, next.message);
         const expiresAt = new Date(now + SESSION_TTL_MS[next.kind]);
         const saved = { ...next, expiresAt };
-        if (await this.options.store.save(saved, session.state.clock.revision, new Date(now))) {
+        const written = await this.options.store.save(saved, session.state.clock.revision, new Date(now));
+        this.writes.push(this.options.now() - now);
+        if (this.writes.length > WRITES_REMEMBERED) this.writes.shift();
+        if (written) {
           this.adoptAndPublish(session, saved);
           return saved.clock;
         }
@@ -181,15 +189,19 @@ export class SessionManager {
   /**
    * When a command given at `now` takes effect. A shared session's changes
    * take effect its lead ahead, so that every follower holds them before they
-   * apply. A change that arrives while an earlier one is still pending joins
-   * it at the same instant: clients then need only the clock in force now and
-   * the newest clock, however closely commands follow each other (two
-   * consoles, a key's auto-repeat, a clicker).
+   * apply, plus the write allowance: nobody hears of a change before it is
+   * written, so the slowest of the latest writes is added (it is 0 for a
+   * fixed lead, in tests). A change that arrives while an earlier one is still
+   * pending joins it at the same instant: clients then need only the clock in
+   * force now and the newest clock, however closely commands follow each
+   * other (two consoles, a key's auto-repeat, a clicker).
    */
   private effectiveAt(session: LiveSession, now: number): number {
     if (session.state.kind !== "shared") return now;
     const pending = session.state.clock.serverTimeAtAnchor;
-    return pending > now ? pending : now + session.leadMs;
+    if (pending > now) return pending;
+    const writeAllowance = this.options.leadMs === undefined && this.writes.length > 0 ? Math.ceil(Math.max(...this.writes)) : 0;
+    return now + session.leadMs + writeAllowance;
   }
 
   /**

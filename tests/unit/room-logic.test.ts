@@ -458,6 +458,30 @@ describe("room logic over an in-memory socket pair", () => {
     expect(lead).toBeLessThanOrEqual(Math.ceil(1.5 * (100 + 2 * 60)));
   });
 
+  it("a change's lead also counts the slowest of the latest writes: nobody hears of a change before it is written", async () => {
+    const { hub, presenter, sessions } = await classOf(1);
+    const save = sessions.save.bind(sessions);
+    let writeMs = 25;
+    sessions.save = async (...args) => {
+      vi.setSystemTime(Date.now() + writeMs); // the write takes that long
+      return save(...args);
+    };
+    const leadOfNextChange = async () => {
+      const before = Date.now();
+      const next = await hub.until(presenter.client.control({ type: "rate", rate: 2 + (Date.now() % 7) }));
+      vi.advanceTimersByTime(LEAD_BOUNDS_MS.max + 1);
+      await hub.flush();
+      return next.serverTimeAtAnchor - before;
+    };
+    expect(await leadOfNextChange()).toBe(LEAD_BOUNDS_MS.min); // the first write has not been timed yet
+    expect(await leadOfNextChange()).toBe(LEAD_BOUNDS_MS.min + 25);
+    writeMs = 0;
+    const leads = [];
+    for (let i = 0; i < 9; i++) leads.push(await leadOfNextChange());
+    // A write is remembered for eight writes: the second slow one, until the tenth change.
+    expect(leads).toEqual([...Array(8).fill(LEAD_BOUNDS_MS.min + 25), LEAD_BOUNDS_MS.min]);
+  });
+
   it("another process's census is counted: its followers, their skews, and its slowest delivery in the lead", async () => {
     const { hub, presenter, created } = await classOf(1);
     hub.otherProcesses.push((question) => ({
