@@ -149,7 +149,8 @@ export function hasBody(req: IncomingMessage): boolean {
  * or the client went.
  */
 export function readBodyWithin(req: IncomingMessage, res: ServerResponse, max = MAX_REQUEST_BODY_BYTES, keep?: (chunk: Buffer) => void): Promise<boolean> {
-  if (!hasBody(req) || req.complete) return Promise.resolve(true);
+  // Read to its end even when Node has it all (`complete`): the bytes may still wait in the stream.
+  if (!hasBody(req) || req.readableEnded) return Promise.resolve(true);
   return new Promise((resolve) => {
     let received = 0;
     const finish = (proceed: boolean) => {
