@@ -5,6 +5,7 @@
 import type { FeedDetail } from "@/domain/feed";
 import { longDate } from "@/domain/time";
 import type { ReplayFeed } from "./_replay/feed";
+import { Masthead } from "./masthead";
 
 export function toReplayFeed(feed: FeedDetail): ReplayFeed {
   // Entries are not included: the replay shows each one when its time comes.
@@ -26,15 +27,10 @@ export function toReplayFeed(feed: FeedDetail): ReplayFeed {
 export function FeedHeader({ feed, context }: { feed: FeedDetail; context?: string }) {
   return (
     <>
-      <header className="masthead">
-        <a className="brand" href="/">
-          Re<span className="brand-mark">live</span>
-        </a>
-        <p className="tagline">
-          {feed.outlet} · {longDate(feed.coverageStart, feed.eventZone)}
-          {context && <> · {context}</>}
-        </p>
-      </header>
+      <Masthead>
+        {feed.outlet} · {longDate(feed.coverageStart, feed.eventZone)}
+        {context && <> · {context}</>}
+      </Masthead>
       <h1 className="feed-title">{feed.title}</h1>
       {feed.notes.length > 0 && (
         // One line until opened: on a phone the clock and the newest update come first.

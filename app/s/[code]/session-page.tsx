@@ -12,6 +12,7 @@ import type { SessionLookup } from "@/server/replay/session-directory";
 import { readSessionLookup, SESSION_LOOKUP_HEADER } from "@/server/replay/session-pages";
 import { services } from "@/server/services";
 import { FeedHeader, toReplayFeed } from "../../feed-header";
+import { Masthead } from "../../masthead";
 import { JoinForm } from "../../join-form";
 import { SessionView, type SessionRole } from "./session-view";
 
@@ -80,11 +81,7 @@ function SessionProblem({ lookup }: { lookup: Exclude<SessionLookup, { status: "
   }
   return (
     <main className="page">
-      <header className="masthead">
-        <a className="brand" href="/">
-          Re<span className="brand-mark">live</span>
-        </a>
-      </header>
+      <Masthead />
       <h1 className="feed-title">Join a class session</h1>
       <p className="notice notice-error" role="alert" data-testid="session-problem">
         {message}
