@@ -4,7 +4,8 @@
  * Counted across all server processes, debounced: a class joining at once is
  * one update. Each process sums up its own sockets in a session (a Census:
  * counts, skews and the slowest round trip) and sends that, not its sockets,
- * so a count of 10,000 followers over several processes moves a few kB.
+ * so a count of 10,000 followers over several processes moves their counts
+ * and skews (tens of kB), not every socket's handshake and data.
  * Followers of sessions with a presenter watching are probed every
  * PROBE_INTERVAL_MS: the server sends its time, the follower answers with its
  * estimate of the server's time, and the difference (less half the round
