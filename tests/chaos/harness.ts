@@ -11,14 +11,14 @@ import path from "node:path";
 import WebSocket from "ws";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, expect } from "vitest";
-import { ReplayClient, RequestRefused, type ReplaySocket } from "../../client/replay-client";
+import { ReplayClient, type ReplaySocket } from "../../client/replay-client";
 import { PROTOCOL_VERSION, type ProtocolEntry } from "../../domain/protocol";
 import type { ClockState } from "../../domain/replay/clock";
 import { EmbeddedPostgres } from "../../server/db/embedded-postgres";
 import { ADDRESS_CAPS } from "../../server/http/security";
 import { runFileCleanups, spawnServer as spawnServerProcess, tempDataDir, unusedPort, withClient, type ServerProcess } from "../integration/helpers";
 
-export { createTestDatabase, delay, processesMentioning, projectRoot, tempDataDir, unusedPort, withClient } from "../integration/helpers";
+export { createTestDatabase, delay, processesMentioning, projectRoot, refusalOf, tempDataDir, unusedPort, withClient } from "../integration/helpers";
 export type { ServerProcess } from "../integration/helpers";
 
 /**
@@ -149,17 +149,6 @@ export async function feedEntries(url: string): Promise<ProtocolEntry[]> {
 
 // ---------------------------------------------------------------------------
 // The database behind a server
-
-/** "ok", or the reason the server gave for refusing a request (anything else is thrown). */
-export async function refusalOf(pending: Promise<unknown>): Promise<string> {
-  try {
-    await pending;
-    return "ok";
-  } catch (error) {
-    if (error instanceof RequestRefused) return error.refusal.reason;
-    throw error;
-  }
-}
 
 /**
  * Runs `work` on a server whose PostgreSQL is the test's own (given by

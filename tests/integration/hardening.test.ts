@@ -8,10 +8,10 @@
 import http from "node:http";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ReplayClient, request, RequestRefused, type ReplayEvent, type ReplaySocket } from "../../client/replay-client";
+import { ReplayClient, request, type ReplayEvent, type ReplaySocket } from "../../client/replay-client";
 import { JOIN_CODE_ALPHABET, PROTOCOL_VERSION, type ProtocolEntry, type Snapshot } from "../../domain/protocol";
 import { GUESS_LIMIT } from "../../server/replay/join-guard";
-import { createTestDatabase, delay, runFileCleanups, spawnServer, tempDataDir, type ServerProcess } from "./helpers";
+import { createTestDatabase, delay, refusalOf, runFileCleanups, spawnServer, tempDataDir, type ServerProcess } from "./helpers";
 
 const FEED = "sputnik-helsinki-2018";
 /** Small caps for the server that tests them, so that the test is quick. */
@@ -53,17 +53,6 @@ function connection(socket: ReplaySocket): Promise<{ ok: true } | { ok: false; m
     raw.once("connect", () => resolve({ ok: true }));
     raw.once("connect_error", (error: Error & { data?: unknown }) => resolve({ ok: false, message: error.message, data: error.data }));
   });
-}
-
-/** The reason a request was refused with, or "ok". */
-async function outcome(attempt: Promise<unknown>): Promise<string> {
-  try {
-    await attempt;
-    return "ok";
-  } catch (error) {
-    if (error instanceof RequestRefused) return error.refusal.reason;
-    throw error;
-  }
 }
 
 /** GET from a given loopback address. */
@@ -113,14 +102,14 @@ describe("one guessing address does not lock out the class behind it", () => {
 
     // The guesser uses up the address's allowance...
     const guesser = connect(main, SCHOOL);
-    for (let i = 0; i < GUESS_LIMIT.burst; i++) expect(await outcome(request(guesser, "session:join", { code: unknownCode() }))).toBe("unknown_session");
-    expect(await outcome(request(guesser, "session:join", { code: unknownCode() }))).toBe("rate_limited");
+    for (let i = 0; i < GUESS_LIMIT.burst; i++) expect(await refusalOf(request(guesser, "session:join", { code: unknownCode() }))).toBe("unknown_session");
+    expect(await refusalOf(request(guesser, "session:join", { code: unknownCode() }))).toBe("rate_limited");
     // ...and goes on guessing, faster than one guess per refill (3 s), from two connections, for the whole test.
     const answers: string[] = [];
     let guessing = true;
     const guessers = [guesser, connect(main, SCHOOL)].map(async (socket) => {
       while (guessing) {
-        answers.push(await outcome(request(socket, "session:join", { code: unknownCode() })));
+        answers.push(await refusalOf(request(socket, "session:join", { code: unknownCode() })));
         await delay(500);
       }
     });
@@ -133,7 +122,7 @@ describe("one guessing address does not lock out the class behind it", () => {
         const off = follower.on((event: ReplayEvent) => event.type === "lost" && reject(new Error(`lost: ${event.message}`)));
         const check = async () => {
           // A sync is answered only on a socket that has joined: the rejoin happened.
-          if (raw.connected && (await outcome(request(follower.socket, "session:sync", { sessionId, have: { revision: 0, cursor: 0 } }))) === "ok") {
+          if (raw.connected && (await refusalOf(request(follower.socket, "session:sync", { sessionId, have: { revision: 0, cursor: 0 } }))) === "ok") {
             off();
             return resolve();
           }
@@ -147,9 +136,9 @@ describe("one guessing address does not lock out the class behind it", () => {
       for (const follower of followers) {
         if (round === 0) await expect(follower.join({ code: code! })).resolves.toMatchObject({ role: "follower" });
       }
-      const byId = await Promise.all(followers.map(() => outcome(request(connect(main, SCHOOL), "session:join", { sessionId }))));
+      const byId = await Promise.all(followers.map(() => refusalOf(request(connect(main, SCHOOL), "session:join", { sessionId }))));
       expect(byId).toEqual(followers.map(() => "ok"));
-      const byCode = await Promise.all(followers.map(() => outcome(request(connect(main, SCHOOL), "session:join", { code: code! }))));
+      const byCode = await Promise.all(followers.map(() => refusalOf(request(connect(main, SCHOOL), "session:join", { code: code! }))));
       expect(byCode).toEqual(followers.map(() => "ok"));
       // The presenter, with the secret, by code and by id (a second device, a reload).
       const console = connect(main, SCHOOL);
@@ -191,8 +180,8 @@ describe("one guessing address does not lock out the class behind it", () => {
     const presenter = await client(main, SCHOOL);
     const { code } = await presenter.create(FEED, "shared");
     const guesser = connect(main, SCHOOL);
-    for (let i = 0; i < GUESS_LIMIT.burst; i++) await outcome(request(guesser, "session:join", { code: unknownCode() }));
-    expect(await outcome(request(guesser, "session:join", { code: unknownCode() }))).toBe("rate_limited");
+    for (let i = 0; i < GUESS_LIMIT.burst; i++) await refusalOf(request(guesser, "session:join", { code: unknownCode() }));
+    expect(await refusalOf(request(guesser, "session:join", { code: unknownCode() }))).toBe("rate_limited");
     // Guessing on from that connection tells nothing: even a real code is not looked up for it, for now...
     await expect(request(guesser, "session:join", { code: code! })).rejects.toMatchObject({ refusal: { reason: "rate_limited", message: expect.stringMatching(/try again in \d+ s/) } });
     // ...while a pupil's own connection at the same address joins at once.

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { inject, onTestFinished } from "vitest";
+import { RequestRefused } from "../../client/request";
 
 export const projectRoot = path.resolve(import.meta.dirname, "../..");
 
@@ -156,4 +157,15 @@ export function unusedPort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** "ok", or the reason the server gave for refusing a request (anything else is thrown). */
+export async function refusalOf(pending: Promise<unknown>): Promise<string> {
+  try {
+    await pending;
+    return "ok";
+  } catch (error) {
+    if (error instanceof RequestRefused) return error.refusal.reason;
+    throw error;
+  }
 }
