@@ -89,6 +89,26 @@ async function classOf(followers: number) {
   return { ...r, presenter, followers: class_, created };
 }
 
+/**
+ * How far ahead of its command the presenter's next change takes effect (a
+ * rate change); waits until it has, so that the next one is not joined to it.
+ */
+async function leadOfNextChange(hub: TestHub, presenter: { client: ReplayClient }): Promise<number> {
+  const before = Date.now();
+  const next = await hub.until(presenter.client.control({ type: "rate", rate: 2 + (Date.now() % 7) }));
+  vi.advanceTimersByTime(LEAD_BOUNDS_MS.max + 1);
+  await hub.flush();
+  return next.serverTimeAtAnchor - before;
+}
+
+/** A probe interval, with every message delivered as it is sent (a probe unanswered in time would be left out). */
+async function probeRound(hub: TestHub): Promise<void> {
+  for (let waited = 0; waited < PROBE_INTERVAL_MS; waited += 100) {
+    await vi.advanceTimersByTimeAsync(100);
+    await hub.flush();
+  }
+}
+
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_800_000_000_000, toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
 });
@@ -411,13 +431,9 @@ describe("room logic over an in-memory socket pair", () => {
 
   it("a shared session's lead follows its measured delivery, within its bounds", async () => {
     const { hub, manager, presenter, created } = await classOf(1);
-    const leadAfter = async (slowestRoundTripMs: number | null) => {
+    const leadAfter = (slowestRoundTripMs: number | null) => {
       manager.measuredDelivery(created.sessionId, slowestRoundTripMs);
-      const before = Date.now();
-      const next = await hub.until(presenter.client.control({ type: "rate", rate: 2 + (Date.now() % 7) }));
-      vi.advanceTimersByTime(LEAD_BOUNDS_MS.max + 1); // let it take effect before the next
-      await hub.flush();
-      return next.serverTimeAtAnchor - before;
+      return leadOfNextChange(hub, presenter);
     };
     expect(await leadAfter(null)).toBe(LEAD_BOUNDS_MS.min);
     expect(await leadAfter(5)).toBe(LEAD_BOUNDS_MS.min);
@@ -427,22 +443,8 @@ describe("room logic over an in-memory socket pair", () => {
 
   it("a change that took long to reach a process makes the lead longer at the next probe round", async () => {
     const { hub, manager, presenter, created, sessions } = await classOf(1);
-    const leadOfNextChange = async () => {
-      const before = Date.now();
-      const next = await hub.until(presenter.client.control({ type: "rate", rate: 2 + (Date.now() % 7) }));
-      vi.advanceTimersByTime(LEAD_BOUNDS_MS.max + 1);
-      await hub.flush();
-      return next.serverTimeAtAnchor - before;
-    };
-    /** A probe interval, with every message delivered as it is sent (a probe unanswered in time would be left out). */
-    const probeRound = async () => {
-      for (let waited = 0; waited < PROBE_INTERVAL_MS; waited += 100) {
-        await vi.advanceTimersByTimeAsync(100);
-        await hub.flush();
-      }
-    };
-    await probeRound();
-    expect(await leadOfNextChange()).toBe(LEAD_BOUNDS_MS.min); // round trips on an in-memory pair take no time
+    await probeRound(hub);
+    expect(await leadOfNextChange(hub, presenter)).toBe(LEAD_BOUNDS_MS.min); // round trips on an in-memory pair take no time
     // Another process made a change (written to the store as that process would), sent 60 ms ago.
     const stored = (await sessions.findById(created.sessionId))!;
     const { secretHash: _secretHash, ...change } = { ...stored, clock: { ...stored.clock, revision: stored.clock.revision + 1 } };
@@ -450,10 +452,10 @@ describe("room logic over an in-memory socket pair", () => {
     manager.onRemoteChange(change, Date.now() - 60);
     await vi.advanceTimersByTimeAsync(0);
     expect(manager.relayMs(created.sessionId)).toBe(60);
-    expect(await leadOfNextChange()).toBe(LEAD_BOUNDS_MS.min); // not before the probes carry it
-    await probeRound();
+    expect(await leadOfNextChange(hub, presenter)).toBe(LEAD_BOUNDS_MS.min); // not before the probes carry it
+    await probeRound(hub);
     // 1.5 × (the probe's round trip, under one 100 ms step here, + twice the relay: it counts twice, as a round trip does).
-    const lead = await leadOfNextChange();
+    const lead = await leadOfNextChange(hub, presenter);
     expect(lead).toBeGreaterThanOrEqual(1.5 * 2 * 60);
     expect(lead).toBeLessThanOrEqual(Math.ceil(1.5 * (100 + 2 * 60)));
   });
@@ -466,18 +468,11 @@ describe("room logic over an in-memory socket pair", () => {
       vi.setSystemTime(Date.now() + writeMs); // the write takes that long
       return save(...args);
     };
-    const leadOfNextChange = async () => {
-      const before = Date.now();
-      const next = await hub.until(presenter.client.control({ type: "rate", rate: 2 + (Date.now() % 7) }));
-      vi.advanceTimersByTime(LEAD_BOUNDS_MS.max + 1);
-      await hub.flush();
-      return next.serverTimeAtAnchor - before;
-    };
-    expect(await leadOfNextChange()).toBe(LEAD_BOUNDS_MS.min); // the first write has not been timed yet
-    expect(await leadOfNextChange()).toBe(LEAD_BOUNDS_MS.min + 25);
+    expect(await leadOfNextChange(hub, presenter)).toBe(LEAD_BOUNDS_MS.min); // the first write has not been timed yet
+    expect(await leadOfNextChange(hub, presenter)).toBe(LEAD_BOUNDS_MS.min + 25);
     writeMs = 0;
     const leads = [];
-    for (let i = 0; i < 9; i++) leads.push(await leadOfNextChange());
+    for (let i = 0; i < 9; i++) leads.push(await leadOfNextChange(hub, presenter));
     // A write is remembered for eight writes: the second slow one, until the tenth change.
     expect(leads).toEqual([...Array(8).fill(LEAD_BOUNDS_MS.min + 25), LEAD_BOUNDS_MS.min]);
   });
@@ -494,15 +489,10 @@ describe("room logic over an in-memory socket pair", () => {
       skews: [0.5, 30],
       slowestRoundTripMs: 200,
     }));
-    for (let waited = 0; waited < PROBE_INTERVAL_MS; waited += 100) {
-      await vi.advanceTimersByTimeAsync(100);
-      await hub.flush();
-    }
+    await probeRound(hub);
     const presence = presenter.pair.received.filter((m) => m.event === "session:presence").at(-1)!.payload as ServerPayload<"session:presence">;
     expect(presence).toMatchObject({ followers: 3, presenters: 1, projectors: 1, sync: { inSync: 2, lagging: 1, maxSkewMs: 30 } });
-    const before = Date.now();
-    const next = await hub.until(presenter.client.control({ type: "play" }));
-    expect(next.serverTimeAtAnchor - before).toBe(1.5 * 200);
+    expect(await leadOfNextChange(hub, presenter)).toBe(1.5 * 200);
   });
 
   it("a backward seek takes entries off followers' screens when it takes effect, not when it is announced", async () => {
