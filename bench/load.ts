@@ -278,14 +278,27 @@ interface Follower {
   resyncTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
+/**
+ * One client's release of entries, as it happened. Taken inside the client's
+ * `entries` event, where every microsecond spent delays the clients whose
+ * timers fire next in this shared event loop: so it keeps a timestamp and
+ * references, and `lateness` works out the rest after the run.
+ */
+interface Release {
+  /** When the client released them, in its server time. */
+  shown: number;
+  previousClock: clock.ClockState | null;
+  clock: clock.ClockState;
+  timeline: clock.Timeline;
+  /** Index of the first entry released, and how many. */
+  firstIndex: number;
+  count: number;
+}
+
 interface EmissionRecorder {
   groups: Set<string>;
-  samples: number[];
-  /** Samples by entry index. */
-  byEvent: Map<number, number[]>;
-  unscheduled: number;
+  releases: Release[];
   ahead: number[];
-  early: number;
 }
 
 let followers: Follower[] = [];
@@ -433,32 +446,47 @@ function addFollower(url: string, group: string, kind: "replay" | "raw"): Follow
   return follower;
 }
 
-/** Records, while an emission run lasts, when this follower's client shows each entry against its due instant. */
+/** Records, while an emission run lasts, when this follower's client shows entries (see Release). */
 function watchReleases(follower: Follower): void {
   const client = follower.client!;
   client.on((event) => {
     const recorder = emission;
     if (event.type !== "entries" || !recorder || !recorder.groups.has(follower.group)) return;
-    const shown = monotonicNow() + client.sync.offset;
-    const live = client.liveClock()!;
-    const firstIndex = event.view.entries.length - event.added.length;
-    event.added.forEach((entry, i) => {
-      const sim = Date.parse(entry.publishedAt);
-      const due = clock.serverTimeOfSim(live, event.view.timeline, sim);
-      if (due === null) {
-        // Due under a clock no longer in force (a stop, say): it shows once reached, never before.
-        if ((client.liveSimTime(shown) ?? Number.NEGATIVE_INFINITY) < sim) recorder.early++;
-        recorder.unscheduled++;
-        return;
-      }
-      const lateness = shown - due;
-      if (lateness < -0.01) recorder.early++;
-      recorder.samples.push(lateness);
-      let samples = recorder.byEvent.get(firstIndex + i);
-      if (!samples) recorder.byEvent.set(firstIndex + i, (samples = []));
-      samples.push(lateness);
+    const { view, added } = event;
+    recorder.releases.push({
+      shown: monotonicNow() + client.sync.offset,
+      previousClock: view.previousClock,
+      clock: view.clock,
+      timeline: view.timeline,
+      firstIndex: view.entries.length - added.length,
+      count: added.length,
     });
   });
+}
+
+/** Each entry's lateness per release (shown − due, under the clock in force when shown), by entry index; and how many were early or unscheduled. */
+function lateness(releases: readonly Release[]): { samples: number[]; byEvent: Map<number, number[]>; early: number; unscheduled: number } {
+  const result = { samples: [] as number[], byEvent: new Map<number, number[]>(), early: 0, unscheduled: 0 };
+  for (const release of releases) {
+    const live = clock.effectiveState(release.previousClock, release.clock, release.shown);
+    for (let index = release.firstIndex; index < release.firstIndex + release.count; index++) {
+      const sim = release.timeline.entryTimes[index]!;
+      const due = clock.serverTimeOfSim(live, release.timeline, sim);
+      if (due === null) {
+        // Due under a clock no longer in force (a stop, say): it shows once reached, never before.
+        if (clock.simTimeAt(live, release.timeline, release.shown) < sim) result.early++;
+        result.unscheduled++;
+        continue;
+      }
+      const late = release.shown - due;
+      if (late < -0.01) result.early++;
+      result.samples.push(late);
+      let samples = result.byEvent.get(index);
+      if (!samples) result.byEvent.set(index, (samples = []));
+      samples.push(late);
+    }
+  }
+  return result;
 }
 
 async function connectFollowers(request_: Extract<LoadRequest, { cmd: "connect" }>): Promise<ConnectResult> {
@@ -670,7 +698,7 @@ async function runSetup(commands: Command[]): Promise<{ revision: number }> {
 async function runEmission(request_: Extract<LoadRequest, { cmd: "emission" }>): Promise<EmissionResult> {
   const client = requirePresenter();
   await runSetup([{ type: "pause" }, { type: "rate", rate: request_.rate }, { type: "seek", to: request_.fromSim }]);
-  const recorder: EmissionRecorder = { groups: new Set(request_.groups), samples: [], byEvent: new Map(), unscheduled: 0, ahead: [], early: 0 };
+  const recorder: EmissionRecorder = { groups: new Set(request_.groups), releases: [], ahead: [] };
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const stalls = watchStalls();
@@ -690,20 +718,21 @@ async function runEmission(request_: Extract<LoadRequest, { cmd: "emission" }>):
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   const seen = stalls.stop();
+  const { samples, byEvent, early, unscheduled } = lateness(recorder.releases);
   await runSetup([{ type: "pause" }]);
-  const events = [...recorder.byEvent.values()];
+  const events = [...byEvent.values()];
   const firsts = events.map(minOf);
   return {
-    n: recorder.samples.length,
+    n: samples.length,
     events: events.length,
-    max: stats(recorder.samples).max,
+    max: stats(samples).max,
     first: stats(firsts),
-    perEventP50: events.map((samples) => percentile(samples, 50)),
-    perEventP99: events.map((samples) => percentile(samples, 99)),
-    pooled: { p50: percentile(recorder.samples, 50), p99: percentile(recorder.samples, 99) },
-    unscheduled: recorder.unscheduled,
+    perEventP50: events.map((perEvent) => percentile(perEvent, 50)),
+    perEventP99: events.map((perEvent) => percentile(perEvent, 99)),
+    pooled: { p50: percentile(samples, 50), p99: percentile(samples, 99) },
+    unscheduled,
     ahead: { p50: percentile(recorder.ahead, 50), min: minOf(recorder.ahead) },
-    early: recorder.early,
+    early,
     wallMs,
     loadCpuMs: (cpu.user + cpu.system) / 1000,
     stalls: seen,
