@@ -30,15 +30,29 @@ const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set([ErrorReason.rateLimited
 export const monotonicNow = (): number => performance.timeOrigin + performance.now();
 
 /**
+ * How fast two clocks may drift apart, at most: 100 ppm, more than quartz
+ * clocks do. An estimate's error grows by this share of its age.
+ */
+export const CLOCK_DRIFT = 1e-4;
+
+/**
  * NTP-style offset estimate: several ping samples, keeping the one with the
  * smallest round trip (its midpoint is the least uncertain), re-run
  * periodically. serverNow() = local monotonic time + offset.
+ *
+ * A sample's offset is wrong by at most half its round trip, and an older
+ * one's by that plus the drift since. A re-sync keeps the estimate in use
+ * when that bound is still the smaller: a re-sync in a busy moment (slow
+ * round trips, one way slower than the other) does not throw away a better
+ * estimate and move this screen off the class's.
  */
 export class ClockSync {
   offset = 0;
   /** Round-trip time of the sample in use, ms. */
   roundTrip = Number.POSITIVE_INFINITY;
   synced = false;
+  /** When the sample in use was taken (local ms). */
+  private takenAt = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -50,20 +64,23 @@ export class ClockSync {
     return this.now() + this.offset;
   }
 
-  async sync(samples = 8): Promise<void> {
-    let best: { offset: number; roundTrip: number } | undefined;
+  /** Takes `samples` pings; `fresh`: use their best even if the estimate in use is better (after a reconnect, the server may be another). */
+  async sync(samples = 8, { fresh = false } = {}): Promise<void> {
+    let best: { offset: number; roundTrip: number; takenAt: number } | undefined;
     for (let i = 0; i < samples; i++) {
       const t0 = this.now();
       const { serverTime } = await request(this.socket, "time:ping", { t0 });
       const t1 = this.now();
       const roundTrip = t1 - t0;
-      if (!best || roundTrip < best.roundTrip) best = { offset: serverTime - (t0 + t1) / 2, roundTrip };
+      if (!best || roundTrip < best.roundTrip) best = { offset: serverTime - (t0 + t1) / 2, roundTrip, takenAt: t1 };
     }
-    if (best) {
-      this.offset = best.offset;
-      this.roundTrip = best.roundTrip;
-      this.synced = true;
-    }
+    if (!best) return;
+    const inUse = fresh || !this.synced ? Number.POSITIVE_INFINITY : this.roundTrip / 2 + CLOCK_DRIFT * (best.takenAt - this.takenAt);
+    if (best.roundTrip / 2 > inUse) return;
+    this.offset = best.offset;
+    this.roundTrip = best.roundTrip;
+    this.takenAt = best.takenAt;
+    this.synced = true;
   }
 
   /** Re-syncs every `intervalMs` (clocks drift; networks change). */
@@ -453,7 +470,7 @@ export class ReplayClient {
       });
       this.applySnapshot(response.snapshot);
       if (this.detached) this.reportStatus();
-      await this.sync.sync().catch(() => undefined); // a failed sync is retried by the periodic one
+      await this.sync.sync(8, { fresh: true }).catch(() => undefined); // a failed sync is retried by the periodic one
     } catch (error) {
       if (error instanceof RequestRefused && !TRANSIENT_REFUSALS.has(error.refusal.reason)) return this.lost(error);
       if (!this.socket.connected) return; // the next "reconnect" rejoins
