@@ -104,12 +104,30 @@ export function describeDbError(error: unknown): string {
   return (inner ?? lines.at(-1) ?? (error as { code?: string }).code ?? "unknown database error").slice(0, 300);
 }
 
+/** The pg pool under each client that createPrismaClient made (see poolOf). */
+const pools = new WeakMap<Db, pg.Pool>();
+
 export function createPrismaClient(url: string): Db {
   // A database that stops answering (a frozen host, a dropped route) must not
   // hold a request forever: connecting gives up after 5 s, and the request is
   // refused as unavailable. The pool types the failures that pg leaves without a code (server/db/outage.ts).
   const pool = new OutageTypedPool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
-  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * The pg pool under `db` (made by createPrismaClient; it closes with it).
+ * For the one statement on a class's critical path, a session's save: Prisma's
+ * client spends about 0.6 ms of JavaScript on each query before pg sends it
+ * (1.2 against 0.6 ms for the same UPDATE, fsync included, on an idle
+ * machine), and every change waits for its write before anyone hears of it.
+ */
+export function poolOf(db: Db): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error("poolOf: this client was not made by createPrismaClient");
+  return pool;
 }
 
 /**
