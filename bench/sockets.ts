@@ -429,7 +429,7 @@ export async function benchSockets(context: BenchContext): Promise<Result[]> {
       bares.push(bare);
       try {
         await pauseAtStart();
-        const rounds = quick ? 10 : 20;
+        const rounds = quick ? 20 : 60;
         for (const [n, added] of [
           [100, 100],
           [1000, 900],
