@@ -442,7 +442,7 @@ export class ReplayClient {
         const view = this.view!;
         const { snapshot } = await request(this.socket, "session:sync", {
           sessionId: view.sessionId,
-          have: { revision: view.clock.revision, cursor: this.received.length },
+          have: { revision: view.clock.revision, cursor: this.cursor },
         });
         this.applySnapshot(snapshot);
       } finally {
@@ -466,7 +466,7 @@ export class ReplayClient {
         sessionId: view.sessionId,
         ...(this.secret ? { secret: this.secret } : {}),
         ...(this.screen ? { screen: this.screen } : {}),
-        have: { revision: view.clock.revision, cursor: this.received.length },
+        have: { revision: view.clock.revision, cursor: this.cursor },
       });
       this.applySnapshot(response.snapshot);
       if (this.detached) this.reportStatus();
