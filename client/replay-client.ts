@@ -30,10 +30,10 @@ const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set([ErrorReason.rateLimited
 export const monotonicNow = (): number => performance.timeOrigin + performance.now();
 
 /**
- * How fast two clocks may drift apart, at most: 100 ppm, more than quartz
- * clocks do. An estimate's error grows by this share of its age.
+ * How fast an estimate's error may grow with its age: NTP's PHI, 15 ppm
+ * (RFC 5905), the frequency tolerance it assumes of a computer's clock.
  */
-export const CLOCK_DRIFT = 1e-4;
+export const CLOCK_DRIFT = 15e-6;
 
 /**
  * NTP-style offset estimate: several ping samples, keeping the one with the
@@ -42,9 +42,10 @@ export const CLOCK_DRIFT = 1e-4;
  *
  * A sample's offset is wrong by at most half its round trip, and an older
  * one's by that plus the drift since. A re-sync keeps the estimate in use
- * when that bound is still the smaller: a re-sync in a busy moment (slow
- * round trips, one way slower than the other) does not throw away a better
- * estimate and move this screen off the class's.
+ * when that bound is still the smaller and the two agree within their bounds:
+ * a re-sync in a busy moment (slow round trips, one way slower than the
+ * other) does not throw away a better estimate and move this screen off the
+ * class's, while a clock that jumped (a device that slept) is followed.
  */
 export class ClockSync {
   offset = 0;
@@ -75,8 +76,11 @@ export class ClockSync {
       if (!best || roundTrip < best.roundTrip) best = { offset: serverTime - (t0 + t1) / 2, roundTrip, takenAt: t1 };
     }
     if (!best) return;
-    const inUse = fresh || !this.synced ? Number.POSITIVE_INFINITY : this.roundTrip / 2 + CLOCK_DRIFT * (best.takenAt - this.takenAt);
-    if (best.roundTrip / 2 > inUse) return;
+    if (this.synced && !fresh) {
+      const bound = best.roundTrip / 2;
+      const inUse = this.roundTrip / 2 + CLOCK_DRIFT * (best.takenAt - this.takenAt);
+      if (inUse < bound && Math.abs(best.offset - this.offset) <= inUse + bound) return;
+    }
     this.offset = best.offset;
     this.roundTrip = best.roundTrip;
     this.takenAt = best.takenAt;

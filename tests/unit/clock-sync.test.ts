@@ -7,9 +7,13 @@ import { ClockSync, CLOCK_DRIFT, type ReplaySocket } from "@/client/replay-clien
 
 const SERVER_AHEAD_MS = 5_000;
 
-/** A link answering `time:ping` after `up` ms out and `down` ms back, on a local clock the test moves. */
+/**
+ * A link answering `time:ping` after `up` ms out and `down` ms back. Time is
+ * `state.local`, which the test moves; the client's clock reads it less
+ * `slept` (a device whose clock stood still while it slept).
+ */
 function link() {
-  const state = { local: 1_000, up: 0.1, down: 0.1 };
+  const state = { local: 1_000, up: 0.1, down: 0.1, slept: 0 };
   const emitter = {
     async emitWithAck(event: string) {
       expect(event).toBe("time:ping");
@@ -20,7 +24,7 @@ function link() {
     },
   };
   const socket = { timeout: () => emitter } as unknown as ReplaySocket;
-  return { state, sync: new ClockSync(socket, () => state.local) };
+  return { state, sync: new ClockSync(socket, () => state.local - state.slept) };
 }
 
 describe("ClockSync", () => {
@@ -43,13 +47,13 @@ describe("ClockSync", () => {
     state.local += 30_000;
     Object.assign(state, { up: 1, down: 9 });
     await sync.sync();
-    expect(sync.offset).toBeCloseTo(SERVER_AHEAD_MS, 9); // error ≤ 0.1 + 3 ms beats ≤ 5 ms
+    expect(sync.offset).toBeCloseTo(SERVER_AHEAD_MS, 9); // error ≤ 0.1 + 0.45 ms beats ≤ 5 ms
     expect(sync.roundTrip).toBeCloseTo(0.2, 9);
 
-    // 60 s after the good sample, the drift it may have (6 ms) outweighs the busy sample's 5 ms.
-    state.local += 30_000;
+    // 330 s after the good sample, the drift it may have (about 5 ms) outweighs the busy sample's 5 ms.
+    state.local += 300_000;
     await sync.sync();
-    expect(60_000 * CLOCK_DRIFT + 0.1).toBeGreaterThan(5);
+    expect(330_000 * CLOCK_DRIFT + 0.1).toBeGreaterThan(5);
     expect(sync.offset).toBeCloseTo(SERVER_AHEAD_MS - 4, 9);
     expect(sync.roundTrip).toBeCloseTo(10, 9);
 
@@ -57,6 +61,15 @@ describe("ClockSync", () => {
     Object.assign(state, { up: 0.1, down: 0.1 });
     await sync.sync();
     expect(sync.offset).toBeCloseTo(SERVER_AHEAD_MS, 9);
+  });
+
+  it("a clock that jumped (a device that slept) is followed, even by a worse sample", async () => {
+    const { state, sync } = link();
+    await sync.sync();
+    Object.assign(state, { up: 1, down: 9, slept: 10_000 });
+    await sync.sync();
+    expect(sync.offset).toBeCloseTo(SERVER_AHEAD_MS + 10_000 - 4, 9);
+    expect(sync.roundTrip).toBeCloseTo(10, 9);
   });
 
   it("a fresh sync (after a reconnect) takes the new estimate even if the old one was better", async () => {
