@@ -540,6 +540,8 @@ export async function benchSockets(context: BenchContext): Promise<Result[]> {
     };
     let starting: Promise<BenchServer[]> | undefined;
     let held = 0;
+    /** The one-process run's fan-out, for the bare baseline at the same scale. */
+    let oneProcess: { n: number; fanoutP99: number } | undefined;
     await phase("one process", async () => {
       await pauseAtStart();
       starting = startMore(quick ? 1 : 3); // they start while connections open (seconds each)
@@ -568,6 +570,7 @@ export async function benchSockets(context: BenchContext): Promise<Result[]> {
       });
       const run = await measureChanges({ commands: lightCommands(quick ? 5 : 10, preRoll), groups: ["r1", "r2", ...Object.keys(sizes)], skew: true }, onA);
       results.push(...changeRows(`N=${after.joined}, 1 process`, run, { skew: true, flipMs: after.joined >= 10_000 ? 250 : undefined }));
+      oneProcess = { n: after.joined, fanoutP99: median(run.changes.map((change) => change.fanout.p99)) };
     }, { op: ">=", value: goal, unit: "followers" });
 
     /** Which process each group of followers joined. */
@@ -617,6 +620,34 @@ export async function benchSockets(context: BenchContext): Promise<Result[]> {
         await spread("4 processes", ["x2", "b2"], [{ server: c!, group: "c1", count: quarter }, { server: d!, group: "d1", count: quarter }], [serverA, b!, c!, d!]);
       }, { op: "<=", value: 5, unit: "ms" });
     }
+    // Bare socket.io to as many raw followers, from the same load process: what any socket.io
+    // server here takes to deliver one broadcast at this scale (no target of its own). A change
+    // flips at its anchor, and the anchor must come after delivery: the click → flip figures above
+    // cannot be shorter than this.
+    await phase(`bare socket.io, N=${goal}`, async () => {
+      const status = await driver.call({ cmd: "status" }, 10_000);
+      await driver.call({ cmd: "disconnect", groups: Object.keys(status.byGroup).filter((group) => group !== "r1" && group !== "r2") }, 60_000);
+      const bare = await startBare();
+      bares.push(bare);
+      await connect(bare.url, goal, "raw", "wall", quick ? 60_000 : 240_000);
+      const rounds = quick ? 5 : 10;
+      const run = await driver.call({ cmd: "versus", bareUrl: bare.url, commands: lightCommands(rounds, preRoll), realGroups: [], bareGroups: ["wall"] }, 60_000 + rounds * 25_000);
+      const p99 = median(run.bare.changes.map((change) => change.p99));
+      const joined = run.bare.changes[0]?.n ?? 0;
+      results.push({
+        name: `fan-out p99, bare socket.io (N=${joined})`,
+        value: p99,
+        unit: "ms",
+        note: `median over ${rounds} broadcasts of each one's p99 across followers; pooled p50 ${fmt(run.bare.pooled.p50)}, p99 ${fmt(run.bare.pooled.p99)}, last receipt ${fmt(run.bare.pooled.max)} ms; the same raw clients and load process as the real server's; ${loadNote(run)}`,
+      });
+      if (oneProcess)
+        results.push({
+          name: `fan-out p99 ÷ bare socket.io (N=${oneProcess.n}, 1 process)`,
+          value: oneProcess.fanoutP99 / p99,
+          unit: "×",
+          note: `the real server's one-process fan-out p99 above (${fmt(oneProcess.fanoutP99)} ms) ÷ bare socket.io's here; the target (≤ 1.2) is set at N = 100 and 1,000`,
+        });
+    });
   } finally {
     await load?.stop().catch((error: unknown) => log(`stopping the load process: ${String(error)}`));
     for (const bare of bares) await bare.stop().catch(() => undefined);
