@@ -441,6 +441,17 @@ describe("room logic over an in-memory socket pair", () => {
     expect(await leadAfter(60_000)).toBe(LEAD_BOUNDS_MS.max);
   });
 
+  it("every process probes at the same instants, the multiples of the probe interval in server time", async () => {
+    vi.setSystemTime(Date.now() + 1_234); // this process started between two rounds
+    const { hub, followers } = await classOf(1);
+    const probedAt: number[] = [];
+    followers[0]!.pair.clientSocket.on("session:probe", (probe) => void probedAt.push(probe.serverTime));
+    await probeRound(hub);
+    await probeRound(hub);
+    expect(probedAt).toHaveLength(2);
+    for (const at of probedAt) expect(at % PROBE_INTERVAL_MS).toBe(0);
+  });
+
   it("a change that took long to reach a process makes the lead longer at the next probe round", async () => {
     const { hub, manager, presenter, created, sessions } = await classOf(1);
     await probeRound(hub);
@@ -461,7 +472,8 @@ describe("room logic over an in-memory socket pair", () => {
   });
 
   it("a change's lead also counts the slowest of the latest writes: nobody hears of a change before it is written", async () => {
-    const { hub, presenter, sessions } = await classOf(1);
+    // No follower, so no probe round moves the lead while the writes are counted.
+    const { hub, presenter, sessions } = await classOf(0);
     const save = sessions.save.bind(sessions);
     let writeMs = 25;
     sessions.save = async (...args) => {

@@ -49,8 +49,21 @@ export function replayConnections(options: ReplayConnectionsOptions): ReplayConn
     ...sessionHandlers({ manager, guard: options.guard, now, presence, sessionCreatesPerMinute: options.sessionCreatesPerMinute }),
     ...questionHandlers({ rooms, questions: options.questions, now, joined: joinedSession(manager) }),
   };
-  const probing = setInterval(() => presence.probeWatchedSessions(now), PROBE_INTERVAL_MS);
-  probing.unref?.();
+  // Every process probes at the same instants, the multiples of the interval in server time
+  // (which the processes share): their followers all answer at once, as they all receive a
+  // change at once, so the round trips measure delivery under the load a change brings.
+  let probing: ReturnType<typeof setTimeout> | undefined;
+  let nextRound = (Math.floor(now() / PROBE_INTERVAL_MS) + 1) * PROBE_INTERVAL_MS;
+  const probeAtNextRound = () => {
+    probing = setTimeout(() => {
+      presence.probeWatchedSessions(now);
+      do nextRound += PROBE_INTERVAL_MS;
+      while (nextRound <= now()); // a round missed (a stalled process) is skipped, not run late
+      probeAtNextRound();
+    }, Math.max(0, nextRound - now()));
+    probing.unref?.();
+  };
+  probeAtNextRound();
 
   return {
     connect(peer) {
@@ -67,7 +80,7 @@ export function replayConnections(options: ReplayConnectionsOptions): ReplayConn
       };
     },
     close() {
-      clearInterval(probing);
+      clearTimeout(probing);
       presence.close();
     },
   };
