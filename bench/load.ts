@@ -787,10 +787,13 @@ async function runVersus(request_: Extract<LoadRequest, { cmd: "versus" }>): Pro
   const realPooled: number[] = [];
   const barePooled: number[] = [];
   for (const command of request_.commands) {
-    const realFollowers = inGroups(request_.realGroups);
-    const { next, emittedAt } = await control(command);
-    await measure(realFollowers, next.revision, emittedAt, real, realPooled);
-    await sleep(20 + (next.revision % 3) * 10);
+    // No real followers to measure (bare alone, at the 10,000 scale): the real session is left alone.
+    if (request_.realGroups.length > 0) {
+      const realFollowers = inGroups(request_.realGroups);
+      const { next, emittedAt } = await control(command);
+      await measure(realFollowers, next.revision, emittedAt, real, realPooled);
+      await sleep(20 + (next.revision % 3) * 10);
+    }
     const bareFollowers = inGroups(request_.bareGroups);
     const bareEmitted = performance.now();
     const answer = (await (bare.timeout(10_000).emitWithAck as unknown as (event: string, payload: unknown) => Promise<{ revision: number }>).call(
@@ -799,7 +802,7 @@ async function runVersus(request_: Extract<LoadRequest, { cmd: "versus" }>): Pro
       { sessionId: "bare", command },
     )) as { revision: number };
     await measure(bareFollowers, answer.revision, bareEmitted, bareSide, barePooled);
-    await sleep(20 + (next.revision % 3) * 10);
+    await sleep(20 + (answer.revision % 3) * 10);
   }
   const cpu = process.cpuUsage(cpuBefore);
   real.pooled = { ...stats(realPooled), n: realPooled.length };
