@@ -2,23 +2,45 @@ import path from "node:path";
 import type { Db } from "../db/database";
 import { projectRoot } from "../env";
 import { readImportFile } from "./import-files";
-import { importItems } from "./importer";
+import { FeedRepository } from "./feed-repository";
+import { importItems, type ImportItem } from "./importer";
 import SEED_KEY_MOMENTS from "../../data/key-moments.json" with { type: "json" };
 
 /** The feeds and cards every installation starts with (copied from the project's seeds). */
 export const SEED_FILES = ["data/feeds/sputnik-helsinki-2018.txt", "data/cards/helsinki-2018.json"];
 
 /**
- * Loads the seed data. Safe on every start: the import compares before it
- * writes, so an up-to-date database is left untouched.
+ * Loads the seed data on every start: a new database gets it, and one that
+ * an earlier version of the seed filled gets this version's (the import
+ * compares before it writes, so an up-to-date database is left untouched).
+ * After that a seeded feed is the library's: one changed there since it was
+ * seeded (an import, an edit of its key moments) or deleted there is left as
+ * it is, with its cards, and the log says so. What the seed left each feed
+ * at is recorded by slug (feed_seed).
  */
 export async function seedDatabase(db: Db, log: (line: string) => void): Promise<void> {
-  const items = await Promise.all(SEED_FILES.map((file) => readImportFile(path.join(projectRoot, file))));
+  const all = await Promise.all(SEED_FILES.map((file) => readImportFile(path.join(projectRoot, file))));
+  const slugOf = (item: ImportItem) => (item.kind === "feed" ? item.feed.slug : item.file.feed);
+  const feeds = new FeedRepository(db);
+  const slugs = [...new Set(all.map(slugOf))];
+  const current = await feeds.versions(slugs);
+  const owned = new Set<string>();
+  for (const { slug, version } of await db.feedSeed.findMany({ where: { slug: { in: slugs } } })) {
+    if (current.get(slug) === version) continue;
+    owned.add(slug);
+    const what = current.has(slug) ? "changed in the library" : "deleted in the library";
+    log(`Seed data: "${slug}" was ${what} since it was seeded; left as it is (import the seed files from the library to restore it)`);
+  }
+  const items = all.filter((item) => !owned.has(slugOf(item)));
+  if (items.length === 0) return;
   const report = await importItems(db, items);
   // Key moments are the seed's only on a feed's first import: after that the library owns them.
   for (const feed of report.feeds) {
     const moments = (SEED_KEY_MOMENTS as Record<string, Array<{ label: string; at: string }>>)[feed.slug];
     if (feed.created && moments) await db.feed.update({ where: { slug: feed.slug }, data: { keyMoments: moments } });
+  }
+  for (const [slug, version] of await feeds.versions(items.map(slugOf))) {
+    await db.feedSeed.upsert({ where: { slug }, create: { slug, version }, update: { version } });
   }
   const changed =
     report.feeds.some((feed) => feed.created || feed.feedUpdated || feed.entries.added + feed.entries.updated + feed.entries.removed > 0) ||

@@ -13,6 +13,7 @@ import { toLiveBlogJson } from "../../domain/import/json-feed";
 import { createPrismaClient, migrate, type Db } from "../../server/db/database";
 import { FeedRepository } from "../../server/feeds/feed-repository";
 import { ImportFileError, readImportFile } from "../../server/feeds/import-files";
+import { deleteFeed } from "../../server/feeds/annotations";
 import { ImportError, importItems } from "../../server/feeds/importer";
 import { SEED_FILES, seedDatabase } from "../../server/feeds/seed";
 import { createTestDatabase, projectRoot, spawnServer, tempDataDir, withClient } from "./helpers";
@@ -144,6 +145,35 @@ describe("video headlines as the page printed them", () => {
     const again: string[] = [];
     await seedDatabase(db, (line) => again.push(line));
     expect(again).toEqual(["Seed data: up to date (1 feed, 56 entries)"]);
+    await db.$disconnect();
+  });
+});
+
+describe("a seeded feed is the library's after the first start", () => {
+  it("is left as it is on later starts once changed in the library, and stays deleted once deleted there", async () => {
+    const { db } = await freshDb();
+    const log: string[] = [];
+    await seedDatabase(db, (line) => log.push(line));
+    const seeded = (await new FeedRepository(db).get("sputnik-helsinki-2018"))!;
+
+    // A teacher corrects one entry by importing the feed again from the library.
+    const item = await readImportFile(seedText);
+    if (item.kind !== "feed") throw new Error("the seed text is a feed");
+    const corrected = { ...item.feed, entries: item.feed.entries.map((entry, i) => (i === 3 ? { ...entry, body: `${entry.body} (corrected)` } : entry)) };
+    await importItems(db, [{ kind: "feed", feed: corrected, origin: "library" }]);
+    await seedDatabase(db, (line) => log.push(line));
+    const after = (await new FeedRepository(db).get("sputnik-helsinki-2018"))!;
+    expect(after.entries.filter((entry) => entry.body.endsWith("(corrected)"))).toHaveLength(1);
+    expect(after.cards).toEqual(seeded.cards);
+
+    await deleteFeed(db, "sputnik-helsinki-2018");
+    await seedDatabase(db, (line) => log.push(line));
+    expect(await new FeedRepository(db).get("sputnik-helsinki-2018")).toBeUndefined();
+    expect(log).toEqual([
+      "Seed data: loaded (1 feed, 56 entries)",
+      'Seed data: "sputnik-helsinki-2018" was changed in the library since it was seeded; left as it is (import the seed files from the library to restore it)',
+      'Seed data: "sputnik-helsinki-2018" was deleted in the library since it was seeded; left as it is (import the seed files from the library to restore it)',
+    ]);
     await db.$disconnect();
   });
 });
