@@ -6,7 +6,7 @@
  */
 import { checkMoments, type FeedMoments } from "../../domain/import/moments";
 import type { Db } from "../db/database";
-import { FeedRepository } from "./feed-repository";
+import { dropUnusedVersions, FeedRepository } from "./feed-repository";
 import { outlastTrustedCopies } from "./importer";
 
 export type MomentsResult = { status: "saved"; moments: FeedMoments } | { status: "not_found" } | { status: "invalid"; issues: Array<{ field: string; message: string }> };
@@ -23,6 +23,7 @@ export async function saveMoments(db: Db, slug: string, input: unknown): Promise
     const keys = new Set((await tx.entry.findMany({ where: { feed: { slug } }, select: { key: true } })).map((e) => e.key));
     if (!pauseKeys.every((k) => keys.has(k))) return false;
     await tx.$executeRaw`UPDATE feed SET "keyMoments" = ${JSON.stringify(keyMoments)}::jsonb, "pauseKeys" = ${pauseKeys}::text[], "updatedAt" = clock_timestamp() WHERE slug = ${slug}`;
+    await dropUnusedVersions(tx, [slug]);
     return true;
   });
   if (!updated) return { status: "invalid", issues: [{ field: "pauseKeys", message: "the feed changed meanwhile; reload and try again" }] };

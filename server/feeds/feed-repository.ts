@@ -64,6 +64,49 @@ export class FeedRepository {
       { isolationLevel: "RepeatableRead", timeout: 60_000, maxWait: 10_000 },
     );
   }
+
+  /**
+   * A version of a feed kept for the sessions that replay it (feed_version),
+   * as the feed API served it; undefined if that version was not kept.
+   */
+  async keptVersion(slug: string, version: string): Promise<FeedDetail | undefined> {
+    const rows = await this.db.$queryRawUnsafe<Array<{ detail: string }>>(
+      `SELECT v.detail::text AS detail FROM feed_version v JOIN feed f ON f.id = v."feedId" WHERE f.slug = $1 AND v.version = $2`,
+      slug,
+      version,
+    );
+    return rows[0] && (JSON.parse(rows[0].detail) as FeedDetail);
+  }
+
+  /**
+   * Keeps a version of a feed for a session that replays it: one indexed
+   * read if it is kept already, else one write of `detail()` (the feed as
+   * JSON). Nothing if the feed was deleted meanwhile (its sessions went with it).
+   */
+  async keepVersion(feedId: string, version: string, detail: () => string): Promise<void> {
+    const kept = await this.db.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM feed_version WHERE "feedId" = $1::uuid AND version = $2`, feedId, version);
+    if (kept.length > 0) return;
+    await this.db.$executeRawUnsafe(
+      `INSERT INTO feed_version ("feedId", version, detail) SELECT $1::uuid, $2, $3::json WHERE EXISTS (SELECT 1 FROM feed WHERE id = $1::uuid)
+       ON CONFLICT DO NOTHING`,
+      feedId,
+      version,
+      detail(),
+    );
+  }
+}
+
+/**
+ * Drops the kept versions of these feeds that no unexpired session replays.
+ * Called in every transaction that makes a new version (an import, an edit
+ * of key moments), so versions are kept only while a session may load them.
+ * A session created meanwhile keeps its version again once it is written
+ * (SessionManager.create), so a version is never dropped from under it.
+ */
+export async function dropUnusedVersions(tx: Pick<Db, "$executeRaw">, slugs: readonly string[]): Promise<void> {
+  await tx.$executeRaw`DELETE FROM feed_version v USING feed f
+    WHERE v."feedId" = f.id AND f.slug = ANY(${[...slugs]}::text[])
+      AND NOT EXISTS (SELECT 1 FROM replay_session r WHERE r."feedId" = v."feedId" AND r."feedVersion" = v.version AND r."expiresAt" > now())`;
 }
 
 async function readFeed(client: Client, slug: string): Promise<FeedDetail | undefined> {

@@ -21,7 +21,7 @@ import type { DataNote, ImportedEntry, ImportedFeed } from "../../domain/feed-mo
 import type { ParsedFeed } from "../../domain/import/parsed-feed";
 import { reconcileEntryKeys } from "../../domain/import/reimport";
 import type { Db } from "../db/database";
-import { FEED_VERSION_LEASE_MS } from "./feed-repository";
+import { dropUnusedVersions, FEED_VERSION_LEASE_MS } from "./feed-repository";
 
 export type ImportItem =
   /** `parsed`, when the reader kept it, is what the anomaly report is computed from (scripts/import.ts). */
@@ -86,6 +86,7 @@ export async function importItems(db: Db, items: readonly ImportItem[]): Promise
       if (changed.size > 0) {
         // The row's new version is what servers compare; clock_timestamp() records when this write happened.
         await tx.$executeRaw`UPDATE feed SET "updatedAt" = clock_timestamp() WHERE slug = ANY(${[...changed]}::text[])`;
+        await dropUnusedVersions(tx, [...changed]);
       }
       changedFeeds = changed.size;
       return report;

@@ -21,7 +21,7 @@ export type SessionChange = Omit<StoredSession, "secretHash">;
 
 export interface SessionManagerOptions {
   store: SessionPersistence;
-  timelines: Pick<FeedTimelines, "get">;
+  timelines: Pick<FeedTimelines, "get" | "at" | "keep">;
   now: () => number;
   broadcast: LocalBroadcast;
   /**
@@ -80,6 +80,7 @@ export class SessionManager {
     if (start.playing) initial = clock.play(initial, t, now, opts);
     const stored = await this.options.store.create({
       feedId: feed.id,
+      feedVersion: feed.version,
       kind,
       secret,
       clock: { ...initial, revision: 0 },
@@ -87,6 +88,8 @@ export class SessionManager {
       pinnedCards: feed.defaultPins,
       now: new Date(now),
     });
+    // After the session is written: a re-import dropping unused versions meanwhile cannot miss it.
+    await this.options.timelines.keep(feed);
     return { session: this.adoptLoaded(stored, feed), secret };
   }
 
@@ -121,7 +124,8 @@ export class SessionManager {
     if (!stored) return undefined;
     const already = this.live.get(stored.id);
     if (already) return already;
-    const feed = await this.options.timelines.get(stored.feedSlug);
+    // The version it started on, even if the feed was re-imported since.
+    const feed = await this.options.timelines.at(stored.feedSlug, stored.feedVersion);
     if (!feed) return undefined;
     const session = this.adoptLoaded(stored, feed);
     // A playing session whose stop fell due while no process had it loaded

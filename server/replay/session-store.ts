@@ -16,6 +16,8 @@ export { SESSION_TTL_MS } from "../../domain/session-ttl";
 export interface StoredSession {
   id: string;
   feedSlug: string;
+  /** The version of the feed it replays (FeedTimelines.at); null for a session from before versions were kept. */
+  feedVersion: string | null;
   kind: SessionKind;
   code: string | null;
   secretHash: string;
@@ -54,6 +56,7 @@ function fromRow(row: Row): StoredSession {
   return {
     id: row.id,
     feedSlug: row.feed.slug,
+    feedVersion: row.feedVersion,
     kind: row.kind as SessionKind,
     code: row.code,
     secretHash: row.secretHash,
@@ -97,6 +100,7 @@ export interface SessionPersistence {
 
 export interface NewSession {
   feedId: string;
+  feedVersion: string;
   kind: SessionKind;
   secret: string;
   clock: ClockState;
@@ -114,6 +118,7 @@ export class SessionStore implements SessionPersistence {
         const row = await this.db.replaySession.create({
           data: {
             feedId: input.feedId,
+            feedVersion: input.feedVersion,
             kind: input.kind,
             code: input.kind === "shared" ? newJoinCode() : null,
             secretHash: hashSecret(input.secret),

@@ -56,6 +56,7 @@ async function newSession(): Promise<StoredSession> {
   const clock = initialClock({ start: Date.parse("2018-07-15T15:00:00Z"), end: Date.parse("2018-07-15T18:00:00Z"), entryTimes: [] }, now);
   return new SessionStore(db).create({
     feedId,
+    feedVersion: "v1",
     kind: "shared",
     secret: newSecret(),
     clock: { ...clock, revision: 0 },

@@ -192,13 +192,24 @@ describe("a re-import that changes one entry under a running class session", () 
     expect(await feeds()).toEqual(listed);
   });
 
-  it("keeps a running session on the version it started with, for every device, and gives new sessions the new text", async () => {
+  it("keeps a running session on the version it started with, for every device on every server process, and gives new sessions the new text", async () => {
     const late = await client(url);
     await late.join({ code });
+    // A second server process on the same database loads the session after the re-import (as a restart would).
+    const second = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir(), RELIVE_ADMIN_KEY: key });
+    expect(second.url, second.output()).toBeDefined();
+    const elsewhere = await client(second.url!);
+    await elsewhere.join({ code });
     await delay(200);
     const oldBody = before[10]!.body;
     expect(follower.visibleEntries()[10]!.body).toBe(oldBody);
     expect(late.visibleEntries()[10]!.body).toBe(oldBody);
+    expect(elsewhere.visibleEntries().map((e) => e.body)).toEqual(follower.visibleEntries().map((e) => e.body));
+    // ...and goes on with the old text there as the class moves on.
+    await presenter.control({ type: "step", direction: 1 });
+    await delay(300);
+    expect(elsewhere.visibleEntries().map((e) => e.body)).toEqual(before.slice(0, elsewhere.visibleEntries().length).map((e) => e.body));
+    elsewhere.close();
 
     const fresh = await client(url);
     await fresh.create(FEED, "shared");

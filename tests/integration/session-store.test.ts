@@ -45,6 +45,7 @@ async function newSession(): Promise<StoredSession> {
   const clock = initialClock({ start, end: start + 3 * 3600_000, entryTimes: [] }, now);
   return store.create({
     feedId,
+    feedVersion: "v1",
     kind: "shared",
     secret: newSecret(),
     clock: { ...clock, revision: 0 },

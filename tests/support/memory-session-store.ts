@@ -22,6 +22,7 @@ export class MemorySessionStore implements SessionPersistence {
     const row: StoredSession = {
       id: crypto.randomUUID(),
       feedSlug: this.slugOf(input.feedId),
+      feedVersion: input.feedVersion,
       kind: input.kind,
       code,
       secretHash: hashSecret(input.secret),

@@ -1,6 +1,6 @@
 /** A small feed for room-logic tests: an entry every 7 minutes for 6 hours, so clock changes move the cursor. */
 import type { ProtocolEntry } from "@/domain/protocol";
-import type { FeedTimeline } from "@/server/replay/feed-timeline";
+import type { FeedTimeline, FeedTimelines } from "@/server/replay/feed-timeline";
 
 const MIN = 60_000;
 /** The first entry: 2018-07-16 09:00 GMT. */
@@ -22,6 +22,7 @@ export function spacedFeed(slug: string, cardIds: string[] = ["card-a"]): FeedTi
   return {
     id: "feed-1",
     slug,
+    version: "v1",
     eventDate: "2018-07-16",
     publishedZone: "GMT",
     eventZone: "Europe/Helsinki",
@@ -30,5 +31,12 @@ export function spacedFeed(slug: string, cardIds: string[] = ["card-a"]): FeedTi
     entryKeys: entries.map((entry) => entry.key),
     cardIds: new Set(cardIds),
     defaultPins: [],
+    detail: () => JSON.stringify({ slug, entries }),
   };
+}
+
+/** A library of this one feed, in one version, for the session manager of room-logic tests. */
+export function libraryOf(feed: FeedTimeline): Pick<FeedTimelines, "get" | "at" | "keep"> {
+  const find = async (slug: string) => (slug === feed.slug ? feed : undefined);
+  return { get: find, at: find, keep: async () => undefined };
 }

@@ -10,7 +10,7 @@ import type { Command, Snapshot } from "@/domain/protocol";
 import * as clock from "@/domain/replay/clock";
 import { SessionManager } from "@/server/replay/session-manager";
 import { MemorySessionStore } from "../support/memory-session-store";
-import { FIRST, spacedFeed } from "../support/test-feed";
+import { FIRST, libraryOf, spacedFeed } from "../support/test-feed";
 
 const MIN = 60_000;
 const LEAD = 40;
@@ -47,7 +47,7 @@ async function run(sequence: string[], gap: number): Promise<string[]> {
   let held: Snapshot | undefined;
   const manager = new SessionManager({
     store: new MemorySessionStore(() => feed.slug),
-    timelines: { get: async () => feed },
+    timelines: libraryOf(feed),
     now: () => Date.now(),
     leadMs: LEAD,
     broadcast: {
@@ -119,7 +119,7 @@ describe("commands closer together than the lead", () => {
     const anchors = new Set<number>();
     const manager = new SessionManager({
       store: new MemorySessionStore(() => feed.slug),
-      timelines: { get: async () => feed },
+      timelines: libraryOf(feed),
       now: () => Date.now(),
       leadMs: LEAD,
       broadcast: { state: (_s, snapshot) => void anchors.add(snapshot.clock.serverTimeAtAnchor), entries: () => undefined },

@@ -13,6 +13,7 @@ import { LEAD_MS, SessionManager } from "../../server/replay/session-manager";
 import { entryWindowMs, leadFor, LEAD_PER_ROUND_TRIP } from "../../server/replay/lead";
 import type { FeedTimeline } from "../../server/replay/feed-timeline";
 import { MemorySessionStore } from "../support/memory-session-store";
+import { libraryOf } from "../support/test-feed";
 import { GUESS_LIMIT } from "../../server/replay/join-guard";
 import { ADDRESS_CAPS } from "../../server/http/security";
 import { clockStateSchema } from "../../domain/replay/clock-schema";
@@ -99,6 +100,7 @@ describe("docs/PROTOCOL.md", () => {
     const feed: FeedTimeline = {
       id: "f",
       slug: "doc",
+      version: "v1",
       eventDate: "2018-07-16",
       publishedZone: "GMT",
       eventZone: "Europe/Helsinki",
@@ -107,10 +109,11 @@ describe("docs/PROTOCOL.md", () => {
       entryKeys: [],
       cardIds: new Set(["c"]),
       defaultPins: ["c"],
+      detail: () => "{}",
     };
     const manager = new SessionManager({
       store: new MemorySessionStore(() => feed.slug),
-      timelines: { get: async () => feed },
+      timelines: libraryOf(feed),
       now: () => 5_000,
       broadcast: { state: () => undefined, entries: () => undefined },
       publish: () => undefined,

@@ -19,7 +19,7 @@ import { replayConnections, type ReplayConnections } from "@/server/replay/socke
 import { PROBE_INTERVAL_MS } from "@/server/replay/socket/presence";
 import { MemoryQuestionStore } from "../support/memory-question-store";
 import { MemorySessionStore } from "../support/memory-session-store";
-import { FIRST, spacedFeed } from "../support/test-feed";
+import { FIRST, libraryOf, spacedFeed } from "../support/test-feed";
 import { LEAD_BOUNDS_MS } from "@/domain/protocol-constants";
 import { PAUSE_BEFORE_MS } from "@/domain/replay/pause-points";
 import { TestHub, type TestSocketPair } from "../support/test-socket-pair";
@@ -46,7 +46,7 @@ function room(): Room {
   const sessions = new MemorySessionStore(() => feed.slug);
   const manager = new SessionManager({
     store: sessions,
-    timelines: { get: async (slug) => (slug === feed.slug ? feed : undefined) },
+    timelines: libraryOf(feed),
     now,
     broadcast: localBroadcast(hub.rooms),
     publish: () => undefined,
