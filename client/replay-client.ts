@@ -179,6 +179,9 @@ export class ReplayClient {
     this.listen("session:audience", ({ sessionId, followers }) => {
       if (sessionId === this.view?.sessionId) this.emit({ type: "audience", followers });
     });
+    this.listen("session:ended", ({ sessionId, reason, message }) => {
+      if (sessionId === this.view?.sessionId) this.emit({ type: "lost", reason, message });
+    });
     // The server measuring how well we keep up: answer with our view of its clock.
     this.listen("session:probe", (_probe, ack) => {
       ack({

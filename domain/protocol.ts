@@ -10,7 +10,7 @@ import { RATE_MAX, RATE_MIN, type Timeline } from "./replay/clock";
 import { normalizeJoinCode } from "./join-code";
 import { clockStateSchema } from "./replay/clock-schema";
 import { questionClientEvents, questionServerEvents, type QuestionAcks } from "./classroom/question-schemas";
-import { FEED_SLUG_PATTERN, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, type Refusal } from "./protocol-constants";
+import { ErrorReason, FEED_SLUG_PATTERN, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, type Refusal } from "./protocol-constants";
 
 // The constants live where the browser can import them without zod; they are
 // part of the protocol, so they are exported here too.
@@ -221,6 +221,8 @@ export const serverEvents = {
    * server's clock and what you hold; see probeAnswerSchema.
    */
   "session:probe": z.object({ sessionId: id, serverTime: finiteMs }),
+  /** The session no longer exists (its feed was deleted from the library): nothing more comes for it. */
+  "session:ended": z.object({ sessionId: id, reason: z.literal(ErrorReason.unknownSession), message: z.string() }),
   ...questionServerEvents,
 } as const;
 export type ServerEventName = keyof typeof serverEvents;

@@ -355,6 +355,7 @@ async function main(): Promise<void> {
   let rejoinWatch: ReturnType<typeof setTimeout> | undefined;
   client.on((event) => {
     if (event.type === "resynced") clearTimeout(rejoinWatch);
+    if (event.type === "lost") finish(1, event.message); // ended (its feed deleted), or gone on a rejoin
   });
   socket.io.on("reconnect", () => {
     note("reconnected");

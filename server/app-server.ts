@@ -88,7 +88,6 @@ export async function startServer(env: Env, log: (line: string) => void = consol
 
     const library = await loadLibraryKey(db, env.RELIVE_ADMIN_KEY);
     log(`Library key: ${library.from === "env" ? "RELIVE_ADMIN_KEY" : library.generated ? "generated (printed below, once)" : "stored (hashed) in the database"}`);
-    const libraryApi: LibraryApiContext = { db, guard: new LibraryGuard(library.key), secure: env.RELIVE_PUBLIC_URL?.startsWith("https:") ?? false };
 
     const feeds = new FeedRepository(db);
     const api: ApiContext = { feeds, pingDatabase: async () => void (await db.$queryRaw`SELECT 1`) };
@@ -131,6 +130,12 @@ export async function startServer(env: Env, log: (line: string) => void = consol
       databaseUrl: database.url,
       limits: { socketsPerAddress: env.RELIVE_MAX_SOCKETS_PER_ADDRESS, sessionCreatesPerMinute: env.RELIVE_SESSION_CREATES_PER_MINUTE },
     });
+    const libraryApi: LibraryApiContext = {
+      db,
+      guard: new LibraryGuard(library.key),
+      secure: env.RELIVE_PUBLIC_URL?.startsWith("https:") ?? false,
+      feedDeleted: (slug) => replay.feedDeleted(slug),
+    };
     provideServices({
       feeds,
       sessions: replay.sessions,

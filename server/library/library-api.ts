@@ -30,6 +30,8 @@ export interface LibraryApiContext {
   guard: LibraryGuard;
   /** Whether the server is reached over https (the cookie is then Secure). */
   secure: boolean;
+  /** A feed was deleted: the sessions that replayed it end on every device (ReplayEngine.feedDeleted). */
+  feedDeleted(slug: string): void;
 }
 
 export function isLibraryApi(url: string | undefined): boolean {
@@ -86,6 +88,7 @@ export async function handleLibraryApi(req: IncomingMessage, res: ServerResponse
       return sendJson(res, 400, { error: "confirm", field: "confirm", message: `To delete, confirm by giving the feed's slug "${slug}"` });
     }
     if (!(await deleteFeed(ctx.db, slug))) return feedNotFound(res, slug);
+    ctx.feedDeleted(slug);
     return sendJson(res, 200, { deleted: slug });
   }
   if (part === "export") {

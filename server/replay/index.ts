@@ -30,8 +30,12 @@ export interface ReplayEngine {
    * client guessed before; only codes that name nothing use up its allowance.
    */
   sessions: SessionDirectory;
+  /** A feed was deleted (its sessions with it): their sockets, on every process, hear that they ended. */
+  feedDeleted(slug: string): void;
   close(): Promise<void>;
 }
+
+const FEED_DELETED = "This session has ended: its feed was deleted from the library.";
 
 export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepository; databaseUrl: string; limits: AddressLimits }): ReplayEngine {
   // Gives up connecting after 5 s: a database that accepts but never answers
@@ -57,7 +61,11 @@ export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepo
   io.on("relive:session", ({ sentAt, ...change }: SessionChangeJson) => manager.onRemoteChange({ ...change, expiresAt: new Date(change.expiresAt) }, sentAt));
   const guard = new JoinGuard(serverNow);
   const questions = new ClassQuestions(new QuestionStore(options.db), serverNow);
-  attachReplay(io, manager, guard, serverNow, options.limits, questions);
+  const connections = attachReplay(io, manager, guard, serverNow, options.limits, questions);
+  const endFeed = (slug: string) => {
+    for (const sessionId of manager.unloadFeed(slug)) connections.ended(sessionId, FEED_DELETED);
+  };
+  io.on("relive:feed-deleted", endFeed);
 
   const pruning = setInterval(() => {
     manager.prune((id) => (io.sockets.adapter.rooms.get(sessionRoom(id))?.size ?? 0) > 0);
@@ -68,6 +76,10 @@ export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepo
   return {
     manager,
     sessions,
+    feedDeleted(slug) {
+      endFeed(slug);
+      io.serverSideEmit("relive:feed-deleted", slug);
+    },
     async close() {
       clearInterval(pruning);
       manager.close();

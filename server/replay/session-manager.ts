@@ -266,6 +266,20 @@ export class SessionManager {
     return this.live.get(sessionId)?.relayMs ?? 0;
   }
 
+  /**
+   * The feed was deleted, and its sessions with it (the rows cascade):
+   * unloads those loaded here and returns their ids, for their sockets to
+   * hear that they ended.
+   */
+  unloadFeed(slug: string): string[] {
+    const ended = [...this.live.values()].filter((session) => session.state.feedSlug === slug);
+    for (const session of ended) {
+      session.close();
+      this.live.delete(session.id);
+    }
+    return ended.map((session) => session.id);
+  }
+
   /** Unloads sessions nobody here has used for a while; `inUse` says whether sockets are attached. */
   prune(inUse: (sessionId: string) => boolean): void {
     const cutoff = this.options.now() - (this.options.idleUnloadMs ?? 10 * 60_000);

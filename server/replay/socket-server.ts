@@ -10,7 +10,7 @@ import type { ClassQuestions } from "../classroom/questions";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../domain/protocol";
 import type { JoinGuard } from "./join-guard";
 import type { SessionChange, SessionManager } from "./session-manager";
-import { replayConnections } from "./socket/connections";
+import { replayConnections, type ReplayConnections } from "./socket/connections";
 import { capSocketsPerAddress, requireProtocolVersion, type AddressLimits } from "./socket/handshake";
 import type { Census } from "./socket/presence";
 import type { Peer, ProcessQuestion, Rooms, SocketData } from "./socket/transport";
@@ -20,6 +20,8 @@ export type { AddressLimits };
 /** Between server processes (through the Postgres adapter): a session changed (no secret hash: see SessionChange). */
 export interface InterServerEvents {
   "relive:session": (change: SessionChangeJson) => void;
+  /** A feed was deleted on that process: its sessions end here too. */
+  "relive:feed-deleted": (slug: string) => void;
   /** A process counting a session's followers asks every other for its own sockets' census. */
   "relive:census": (question: ProcessQuestion, reply: (census: Census) => void) => void;
 }
@@ -73,7 +75,14 @@ export function socketRooms(io: ReplayServer): Rooms {
   };
 }
 
-export function attachReplay(io: ReplayServer, manager: SessionManager, guard: JoinGuard, now: () => number, limits: AddressLimits, questions: ClassQuestions): void {
+export function attachReplay(
+  io: ReplayServer,
+  manager: SessionManager,
+  guard: JoinGuard,
+  now: () => number,
+  limits: AddressLimits,
+  questions: ClassQuestions,
+): ReplayConnections {
   capSocketsPerAddress(io, limits.socketsPerAddress);
   requireProtocolVersion(io);
   const connections = replayConnections({ manager, guard, questions, rooms: socketRooms(io), now, sessionCreatesPerMinute: limits.sessionCreatesPerMinute });
@@ -84,4 +93,5 @@ export function attachReplay(io: ReplayServer, manager: SessionManager, guard: J
     socket.on("disconnect", () => connection.disconnected());
     socket.onAny((event: string, ...args: unknown[]) => connection.receive(event, args));
   });
+  return connections;
 }

@@ -12,7 +12,7 @@ import { ReplayClient, type ReplaySocket } from "../../client/replay-client";
 import { PROTOCOL_VERSION, type ProtocolEntry } from "../../domain/protocol";
 import { MAX_UPLOAD_BYTES } from "../../domain/import/limits";
 import { KEY_ATTEMPTS_PER_MINUTE } from "../../server/library/guard";
-import { createTestDatabase, delay, projectRoot, runFileCleanups, spawnServer, tempDataDir, withClient } from "./helpers";
+import { createTestDatabase, delay, projectRoot, refusalOf, runFileCleanups, spawnServer, tempDataDir, withClient } from "./helpers";
 
 const FEED = "sputnik-helsinki-2018";
 const sockets: Socket[] = [];
@@ -216,5 +216,43 @@ describe("a re-import that changes one entry under a running class session", () 
     await fresh.control({ type: "seek", to: Date.parse(before[20]!.publishedAt) + 1000 });
     await delay(200);
     expect(fresh.visibleEntries()[10]!.body).toContain("Correction: this update was amended.");
+  });
+});
+
+describe("deleting a feed while a class runs on it", () => {
+  it("ends the session on every device, on every server process, and it cannot be joined again", { timeout: 120_000 }, async () => {
+    const key = "integration-library-key-0123456789";
+    const databaseUrl = await createTestDatabase();
+    const env = { DATABASE_URL: databaseUrl, RELIVE_ADMIN_KEY: key };
+    const [a, b] = [await spawnServer({ ...env, RELIVE_DATA_DIR: await tempDataDir() }), await spawnServer({ ...env, RELIVE_DATA_DIR: await tempDataDir() })];
+    expect(a.url, a.output()).toBeDefined();
+    expect(b.url, b.output()).toBeDefined();
+    const presenter = await client(a.url!);
+    const code = (await presenter.create(FEED, "shared")).code!;
+    await presenter.control({ type: "play" });
+    const here = await client(a.url!);
+    const there = await client(b.url!);
+    await here.join({ code });
+    await there.join({ code });
+    // The command-line follower, on the other process.
+    const cli = spawn(process.execPath, ["--import", "tsx", "scripts/follow.ts", code, "--url", b.url!, "--json"], { cwd: projectRoot });
+    let [cliOut, cliErr] = ["", ""];
+    cli.stdout.on("data", (chunk) => (cliOut += chunk));
+    cli.stderr.on("data", (chunk) => (cliErr += chunk));
+    const cliExit = new Promise<number | null>((resolve) => cli.once("exit", resolve));
+    await until(() => cliOut.includes('"type":"clock"'), 15_000); // joined: it printed the clock
+    const lost = new Map<ReplayClient, string>();
+    for (const device of [presenter, here, there]) device.on((event) => void (event.type === "lost" && lost.set(device, `${event.reason}: ${event.message}`)));
+
+    const deleted = await library(a.url!, key, `/feeds/${FEED}?confirm=${FEED}`, { method: "DELETE" });
+    expect(deleted.status).toBe(200);
+    await until(() => lost.size === 3);
+    expect(new Set(lost.values())).toEqual(new Set(["unknown_session: This session has ended: its feed was deleted from the library."]));
+    expect(await Promise.race([cliExit, delay(10_000).then(() => "timeout")])).toBe(1);
+    expect(cliErr).toBe("relive follow: This session has ended: its feed was deleted from the library.\n");
+
+    for (const url of [a.url!, b.url!]) expect(await refusalOf((await client(url)).join({ code }))).toBe("unknown_session");
+    // Its sockets left it: a command from the console is refused as from a socket that never joined.
+    expect(await refusalOf(presenter.control({ type: "pause" }))).toBe("not_joined");
   });
 });

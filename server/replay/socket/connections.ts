@@ -3,7 +3,7 @@
  * probes, wired to a Rooms. A transport calls `connect` for each new peer,
  * then hands it every message and finally its disconnection.
  */
-import { PROTOCOL_VERSION } from "../../../domain/protocol";
+import { ErrorReason, PROTOCOL_VERSION } from "../../../domain/protocol";
 import { APP_VERSION } from "../../../domain/version";
 import type { ClassQuestions } from "../../classroom/questions";
 import type { JoinGuard } from "../join-guard";
@@ -13,7 +13,7 @@ import { dispatch, type Handlers } from "./dispatch";
 import { PresenceCounter, PROBE_INTERVAL_MS } from "./presence";
 import { TokenBucket } from "./rate-limit";
 import { joinedSession, sessionHandlers } from "./session-handlers";
-import type { Peer, Rooms } from "./transport";
+import { presenterRoom, sessionRoom, type Peer, type Rooms } from "./transport";
 
 export interface ReplayConnectionsOptions {
   manager: SessionManager;
@@ -33,6 +33,8 @@ export interface PeerConnection {
 
 export interface ReplayConnections {
   connect(peer: Peer): PeerConnection;
+  /** A session that no longer exists: its peers on this process hear why, and leave it. */
+  ended(sessionId: string, message: string): void;
   /** Stops probing and pending presence counts. */
   close(): void;
 }
@@ -78,6 +80,17 @@ export function replayConnections(options: ReplayConnectionsOptions): ReplayConn
           for (const sessionId of Object.keys(peer.data.roles)) presence.changed(sessionId);
         },
       };
+    },
+    ended(sessionId, message) {
+      for (const peer of rooms.local(sessionRoom(sessionId))) {
+        peer.emit("session:ended", { sessionId, reason: ErrorReason.unknownSession, message });
+        delete peer.data.roles[sessionId];
+        delete peer.data.sync[sessionId];
+        delete peer.data.devices[sessionId];
+        void peer.leave(sessionRoom(sessionId));
+        void peer.leave(presenterRoom(sessionId));
+      }
+      presence.changed(sessionId);
     },
     close() {
       clearTimeout(probing);
