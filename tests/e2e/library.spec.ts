@@ -258,14 +258,36 @@ test("the export round-trips: importing it again changes nothing", async ({ page
   expect(await (await page.request.get("/api/library/feeds/ledger-helsinki/export?file=cards")).json()).toEqual(cards);
 });
 
-test("deleting a feed asks for its slug, and it is gone", async ({ page }) => {
+test("deleting a feed asks for its slug, names the class running on it, and ends that class on every screen, readably", async ({ page, browser }) => {
+  // A class runs on the feed: the teacher's console, the projector beside it, a phone.
+  const teacher = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const console_ = await teacher.newPage();
+  await console_.goto("/replay/json-night");
+  await console_.getByRole("button", { name: "Start a class session" }).click();
+  await console_.waitForURL(/\/s\/[A-Z0-9]{6}\/control$/);
+  const code = /\/s\/([A-Z0-9]{6})\/control/.exec(console_.url())![1]!;
+  const projector = await teacher.newPage();
+  await projector.setViewportSize({ width: 1024, height: 768 });
+  await projector.goto(`/s/${code}/present`);
+  const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const phone = await phoneContext.newPage();
+  await phone.goto(`/s/${code}`);
+  await expect(console_.getByText(/1 following · 1 projector/)).toBeVisible();
+
   await enterKey(page);
   await page.goto("/library/json-night");
   await page.getByRole("button", { name: "Delete…" }).click();
-  await expect(page.getByText("No session is live on this feed.")).toBeVisible();
+  await expect(page.getByText(/^1 class session is live on this feed/)).toBeVisible();
   await expect(page.getByRole("button", { name: "Delete the feed" })).toBeDisabled();
   await page.getByLabel(/Type json-night to confirm/).fill("json-night");
   await page.getByRole("button", { name: "Delete the feed" }).click();
   await expect(page).toHaveURL(/\/library$/);
   expect((await page.request.get("/api/feeds/json-night")).status()).toBe(404);
+
+  for (const screen of [console_, projector, phone]) {
+    await expect(alertOf(screen)).toHaveText("This session has ended: its feed was deleted from the library.");
+  }
+  expect(await seriousViolations(projector)).toEqual([]); // light text on a light box was unreadable there
+  await teacher.close();
+  await phoneContext.close();
 });
