@@ -29,7 +29,7 @@ import {
 } from "./http/security";
 import { LibraryGuard } from "./library/guard";
 import { handleLibraryApi, isLibraryApi, type LibraryApiContext } from "./library/library-api";
-import { loadLibraryKey } from "./library/library-key";
+import { followStoredKey, loadLibraryKey } from "./library/library-key";
 import { startReplay } from "./replay";
 import type { ReplayServer } from "./replay/socket-server";
 import { prepareSessionPage } from "./replay/session-pages";
@@ -87,6 +87,7 @@ export async function startServer(env: Env, log: (line: string) => void = consol
     if (!env.RELIVE_SKIP_SEED) await seedDatabase(db, log);
 
     const library = await loadLibraryKey(db, env.RELIVE_ADMIN_KEY);
+    if (library.from === "database") disposers.push(followStoredKey(db, library.key));
     log(`Library key: ${library.from === "env" ? "RELIVE_ADMIN_KEY" : library.generated ? "generated (printed below, once)" : "stored (hashed) in the database"}`);
 
     const feeds = new FeedRepository(db);

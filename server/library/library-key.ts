@@ -5,7 +5,9 @@
  * The key comes from RELIVE_ADMIN_KEY, else from the database, where only its SHA-256 is kept
  * (one row, `library_key`). On the first start without either, a key is generated and returned
  * once, for the start-up banner to print with the library's URL, the way notebook servers print
- * their token; later starts find the hash and print no key. `npm run library-key` makes a new one.
+ * their token; later starts find the hash and print no key. `npm run library-key` makes a new one,
+ * and every running server takes it within KEY_REFRESH_MS (followStoredKey): the old key and its
+ * cookies stop working then, without a restart.
  *
  * The browser enters the key once: it is exchanged for a cookie holding `sessionToken`, an HMAC
  * of a fixed label under the key's hash, so the cookie survives restarts and dies with the key.
@@ -35,13 +37,55 @@ export function generateKey(): string {
   return crypto.randomBytes(32).toString("base64url");
 }
 
-export function libraryKeyFromHash(hash: string): LibraryKey {
-  const token = crypto.createHmac("sha256", hash).update("relive library session v1").digest("base64url");
-  return {
-    matches: (key) => equal(hashKey(key), hash),
-    sessionToken: () => token,
-    validToken: (given) => given !== undefined && equal(given, token),
-  };
+/** How often a server reads the stored key's hash again (followStoredKey). */
+export const KEY_REFRESH_MS = 5000;
+
+/** A key known by its hash; `replace` swaps in another (a rotation). */
+export class HashedKey implements LibraryKey {
+  private hash = "";
+  private token = "";
+
+  constructor(hash: string) {
+    this.replace(hash);
+  }
+
+  replace(hash: string): void {
+    if (hash === this.hash) return;
+    this.hash = hash;
+    this.token = crypto.createHmac("sha256", hash).update("relive library session v1").digest("base64url");
+  }
+
+  matches(key: string): boolean {
+    return equal(hashKey(key), this.hash);
+  }
+
+  sessionToken(): string {
+    return this.token;
+  }
+
+  validToken(given: string | undefined): boolean {
+    return given !== undefined && equal(given, this.token);
+  }
+}
+
+export function libraryKeyFromHash(hash: string): HashedKey {
+  return new HashedKey(hash);
+}
+
+/**
+ * Follows the stored key: reads its hash every `everyMs`, so a key made by `npm run
+ * library-key` replaces this one on a running server. While the database is away the key in
+ * force stays. Returns what stops it.
+ */
+export function followStoredKey(db: Db, key: HashedKey, everyMs = KEY_REFRESH_MS): () => void {
+  const timer = setInterval(() => {
+    db.libraryKey.findUnique({ where: { id: 1 } }).then(
+      (row) => row && key.replace(row.hash),
+      () => undefined,
+    );
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**
@@ -49,7 +93,7 @@ export function libraryKeyFromHash(hash: string): LibraryKey {
  * stored (hashed) and returned as `generated`, for the banner. Two servers starting at once on
  * one database agree: the insert does nothing if another won, and both then read its row.
  */
-export async function loadLibraryKey(db: Db, envKey: string | undefined): Promise<{ key: LibraryKey; generated?: string; from: "env" | "database" }> {
+export async function loadLibraryKey(db: Db, envKey: string | undefined): Promise<{ key: HashedKey; generated?: string; from: "env" | "database" }> {
   if (envKey) return { key: libraryKeyFromHash(hashKey(envKey)), from: "env" };
   const stored = await db.libraryKey.findUnique({ where: { id: 1 } });
   if (stored) return { key: libraryKeyFromHash(stored.hash), from: "database" };

@@ -12,6 +12,7 @@ import { ReplayClient, type ReplaySocket } from "../../client/replay-client";
 import { PROTOCOL_VERSION, type ProtocolEntry } from "../../domain/protocol";
 import { MAX_UPLOAD_BYTES } from "../../domain/import/limits";
 import { KEY_ATTEMPTS_PER_MINUTE } from "../../server/library/guard";
+import { KEY_REFRESH_MS } from "../../server/library/library-key";
 import { createTestDatabase, delay, projectRoot, refusalOf, runFileCleanups, spawnServer, tempDataDir, withClient } from "./helpers";
 
 const FEED = "sputnik-helsinki-2018";
@@ -106,6 +107,20 @@ describe("npm run library-key", () => {
     expect(second).not.toBe(first);
     const rows = await withClient(databaseUrl, (db) => db.query(`SELECT hash FROM library_key`));
     expect(rows.rows).toEqual([{ hash: crypto.createHash("sha256").update(second!).digest("hex") }]);
+
+    // A running server takes the new key without a restart: the old key and its cookie stop working.
+    const server = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir(), RELIVE_ADMIN_KEY: "" });
+    expect(server.url, server.output()).toBeDefined();
+    const login = await fetch(`${server.url}/api/library/session`, { method: "POST", headers: { Origin: server.url! }, body: JSON.stringify({ key: second }) });
+    const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+    const withCookie = () => fetch(`${server.url}/api/library/feeds/${FEED}`, { headers: { Cookie: cookie } });
+    expect((await library(server.url!, second!, `/feeds/${FEED}`)).status).toBe(200);
+    expect((await withCookie()).status).toBe(200);
+    const third = keyIn(await rotate());
+    await delay(KEY_REFRESH_MS + 1000);
+    expect((await library(server.url!, second!, `/feeds/${FEED}`)).status).toBe(403);
+    expect((await withCookie()).status).toBe(401);
+    expect((await library(server.url!, third!, `/feeds/${FEED}`)).status).toBe(200);
   }, 60_000);
 });
 
