@@ -36,6 +36,8 @@ export interface ReplayEngine {
 }
 
 const FEED_DELETED = "This session has ended: its feed was deleted from the library.";
+/** How often expired sessions are deleted. */
+const EXPIRY_SWEEP_MS = 10 * 60_000;
 
 export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepository; databaseUrl: string; limits: AddressLimits }): ReplayEngine {
   // Gives up connecting after 5 s: a database that accepts but never answers
@@ -51,8 +53,9 @@ export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepo
     }),
   );
 
+  const store = new SessionStore(options.db);
   const manager: SessionManager = new SessionManager({
-    store: new SessionStore(options.db),
+    store,
     timelines: new FeedTimelines(options.feeds),
     now: serverNow,
     broadcast: localBroadcast(socketRooms(io)),
@@ -71,6 +74,12 @@ export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepo
     manager.prune((id) => (io.sockets.adapter.rooms.get(sessionRoom(id))?.size ?? 0) > 0);
   }, 60_000);
   pruning.unref();
+  // Sessions end SESSION_TTL_MS after their last use: they go, with their questions and answers,
+  // at start and every EXPIRY_SWEEP_MS after (a database away is tried again at the next sweep).
+  const sweep = () => void store.deleteExpired(new Date()).catch(() => undefined);
+  sweep();
+  const sweeping = setInterval(sweep, EXPIRY_SWEEP_MS);
+  sweeping.unref();
 
   const sessions = new SessionDirectory(manager, guard);
   return {
@@ -82,6 +91,7 @@ export function startReplay(io: ReplayServer, options: { db: Db; feeds: FeedRepo
     },
     async close() {
       clearInterval(pruning);
+      clearInterval(sweeping);
       manager.close();
       // The adapter holds its LISTEN connection out of the pool. Closing the
       // adapter releases it, but one connection was still seen checked out

@@ -189,14 +189,17 @@ describe("QuestionStore: answers racing a close", () => {
 });
 
 describe("QuestionStore: with the session", () => {
-  it("deletes a session's questions and answers with it", async () => {
+  it("deletes a session's questions and answers with it, once it expired", async () => {
     const [doomed, kept] = [await newSession(), await newSession()];
     const store = new QuestionStore(db);
     for (const session of [doomed, kept]) {
       const question = await openQuestion(store, session.id);
       await store.upsertAnswer(session.id, question.id, { studentId: "s-aaaaaaaa", choice: 0, text: null, answeredAt: new Date() });
     }
-    await db.replaySession.delete({ where: { id: doomed.id } });
+    // The expiry sweep (server/replay/index.ts), at a fixed instant: the other sessions here expire on 14 December.
+    const sweptAt = new Date("2026-12-01T00:00:00Z");
+    await db.replaySession.update({ where: { id: doomed.id }, data: { expiresAt: new Date(sweptAt.getTime() - 1) } });
+    expect(await new SessionStore(db).deleteExpired(sweptAt)).toBe(1);
     const count = (sessionId: string) =>
       withClient(url, async (pg) => {
         const questions = await pg.query(`SELECT count(*)::int AS n FROM session_question WHERE "sessionId" = $1`, [sessionId]);

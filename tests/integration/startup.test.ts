@@ -71,7 +71,7 @@ describe("start-up against the embedded PostgreSQL", () => {
 });
 
 describe("start-up with DATABASE_URL", () => {
-  it("uses that database, migrates it, and starts no PostgreSQL of its own", async () => {
+  it("uses that database, migrates it, starts no PostgreSQL of its own, and deletes expired sessions when it starts", async () => {
     const databaseUrl = await createTestDatabase();
     const dataDir = await tempDataDir();
     const server = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: dataDir });
@@ -85,6 +85,25 @@ describe("start-up with DATABASE_URL", () => {
     );
     expect(tables.rows.map((row) => row.table_name)).toEqual(expect.arrayContaining(["_prisma_migrations", "feed", "entry"]));
     expect((await server.stop()).code).toBe(0);
+
+    // The next start deletes the sessions whose expiry has passed, and only those.
+    const session = (expiresAt: string) =>
+      withClient(databaseUrl, async (client) => {
+        const row = await client.query<{ id: string }>(
+          `INSERT INTO replay_session (id, "feedId", kind, "secretHash", playing, rate, "simAtAnchor", "serverTimeAtAnchor", revision, "markedEntryKeys", "pinnedCards", "revealedCards", "expiresAt")
+           SELECT gen_random_uuid(), id, 'solo', 'x', false, 1, 0, 0, 0, '{}', '{}', '{}', $1 FROM feed LIMIT 1 RETURNING id`,
+          [expiresAt],
+        );
+        return row.rows[0]!.id;
+      });
+    const expired = await session(new Date(Date.now() - 60_000).toISOString());
+    const live = await session(new Date(Date.now() + 3_600_000).toISOString());
+    const again = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: dataDir });
+    expect(again.url, again.output()).toBeDefined();
+    const ids = async () => (await withClient(databaseUrl, (client) => client.query<{ id: string }>(`SELECT id FROM replay_session`))).rows.map((row) => row.id);
+    for (let i = 0; i < 100 && (await ids()).includes(expired); i++) await delay(50);
+    expect(await ids()).toEqual([live]);
+    expect((await again.stop()).code).toBe(0);
   });
 });
 
