@@ -708,6 +708,9 @@ async function runEmission(request_: Extract<LoadRequest, { cmd: "emission" }>):
     const { next } = await control({ type: "play" });
     if (!(await propagated(next.revision))) log("emission: not every follower had the play state in time");
     forget(next.revision);
+    // The seek and the play take effect at their anchor, a lead ahead: until then the clock in
+    // force is the one before them (the previous run's end, past toSim), and the run would end at once.
+    await waitFor(() => client.sync.serverNow() >= next.serverTimeAtAnchor, 5000);
     const wallMs = (request_.toSim - request_.fromSim) / request_.rate;
     await waitFor(() => (client.simTime() ?? 0) >= request_.toSim, wallMs + 5000);
     await sleep(300); // the last entries' releases
