@@ -12,8 +12,8 @@ import type { SessionManager } from "../session-manager";
 import { dispatch, type Handlers } from "./dispatch";
 import { PresenceCounter, PROBE_INTERVAL_MS } from "./presence";
 import { TokenBucket } from "./rate-limit";
-import { joinedSession, sessionHandlers } from "./session-handlers";
-import { presenterRoom, sessionRoom, type Peer, type Rooms } from "./transport";
+import { joinedSession, leaveSession, sessionHandlers } from "./session-handlers";
+import { sessionRoom, type Peer, type Rooms } from "./transport";
 
 export interface ReplayConnectionsOptions {
   manager: SessionManager;
@@ -84,11 +84,8 @@ export function replayConnections(options: ReplayConnectionsOptions): ReplayConn
     ended(sessionId, message) {
       for (const peer of rooms.local(sessionRoom(sessionId))) {
         peer.emit("session:ended", { sessionId, reason: ErrorReason.unknownSession, message });
-        delete peer.data.roles[sessionId];
-        delete peer.data.sync[sessionId];
         delete peer.data.devices[sessionId];
-        void peer.leave(sessionRoom(sessionId));
-        void peer.leave(presenterRoom(sessionId));
+        void leaveSession(peer, sessionId);
       }
       presence.changed(sessionId);
     },

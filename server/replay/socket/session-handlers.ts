@@ -36,6 +36,14 @@ export function joinedSession(manager: SessionManager) {
   };
 }
 
+/** Takes a peer out of a session: its role and measure here, and the session's rooms. */
+export async function leaveSession(peer: Peer, sessionId: string): Promise<void> {
+  delete peer.data.roles[sessionId];
+  delete peer.data.sync[sessionId];
+  await peer.leave(sessionRoom(sessionId));
+  await peer.leave(presenterRoom(sessionId));
+}
+
 export function sessionHandlers(context: SessionHandlerContext): { [E in SessionEvent]: Handler<E> } {
   const { manager, guard, now, presence } = context;
   const joined = joinedSession(manager);
@@ -109,10 +117,7 @@ export function sessionHandlers(context: SessionHandlerContext): { [E in Session
     },
 
     "session:leave": async (peer, { sessionId }) => {
-      delete peer.data.roles[sessionId];
-      delete peer.data.sync[sessionId];
-      await peer.leave(sessionRoom(sessionId));
-      await peer.leave(presenterRoom(sessionId));
+      await leaveSession(peer, sessionId);
       presence.changed(sessionId);
       return { ok: true };
     },
