@@ -9,10 +9,10 @@ import { initialClock } from "../../domain/replay/clock";
 import { publicView } from "../../domain/classroom/questions";
 import { ClassQuestions } from "../../server/classroom/questions";
 import { QuestionStore, type NewQuestion } from "../../server/classroom/question-store";
-import { createPrismaClient, migrate, type Db } from "../../server/db/database";
+import { createPrismaClient, type Db } from "../../server/db/database";
 import { newSecret, SessionStore, type StoredSession } from "../../server/replay/session-store";
 import { questionStoreContract } from "../support/question-store-contract";
-import { createTestDatabase, delay, runFileCleanups, withClient } from "./helpers";
+import { createMigratedDatabase, delay, runFileCleanups, withClient } from "./helpers";
 
 let url: string;
 let db: Db;
@@ -20,8 +20,7 @@ let feedId: string;
 const clients: Db[] = [];
 
 beforeAll(async () => {
-  url = await createTestDatabase();
-  await migrate(url, () => undefined);
+  url = await createMigratedDatabase();
   db = client();
   const start = new Date("2018-07-15T15:00:00Z");
   const feed = await db.feed.create({

@@ -8,14 +8,14 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrismaClient, migrate, type Db } from "../../server/db/database";
+import { createPrismaClient, type Db } from "../../server/db/database";
 import { FeedRepository } from "../../server/feeds/feed-repository";
 import { readImportFile } from "../../server/feeds/import-files";
 import { importItems } from "../../server/feeds/importer";
 import { FeedTimelines, type FeedTimeline } from "../../server/replay/feed-timeline";
 import { SessionManager } from "../../server/replay/session-manager";
 import { SessionStore } from "../../server/replay/session-store";
-import { createTestDatabase, runFileCleanups, withClient } from "./helpers";
+import { createMigratedDatabase, runFileCleanups, withClient } from "./helpers";
 
 let db: Db;
 let url: string;
@@ -23,8 +23,7 @@ let workDir: string;
 const managers: SessionManager[] = [];
 
 beforeAll(async () => {
-  url = await createTestDatabase();
-  await migrate(url, () => undefined);
+  url = await createMigratedDatabase();
   db = createPrismaClient(url);
   workDir = await fs.mkdtemp(path.join(os.tmpdir(), "relive-versions-"));
 });

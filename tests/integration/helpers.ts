@@ -7,6 +7,7 @@ import path from "node:path";
 import pg from "pg";
 import { inject, onTestFinished } from "vitest";
 import { RequestRefused } from "../../client/request";
+import { migrate } from "../../server/db/database";
 
 export const projectRoot = path.resolve(import.meta.dirname, "../..");
 
@@ -40,6 +41,13 @@ export async function createTestDatabase(): Promise<string> {
   const url = new URL(admin);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** A fresh database (createTestDatabase) with every migration applied. */
+export async function createMigratedDatabase(): Promise<string> {
+  const url = await createTestDatabase();
+  await migrate(url, () => undefined);
+  return url;
 }
 
 export async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {

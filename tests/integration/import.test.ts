@@ -10,13 +10,13 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseLiveBlogText } from "../../domain/import/live-blog-text";
 import { toLiveBlogJson } from "../../domain/import/json-feed";
-import { createPrismaClient, migrate, type Db } from "../../server/db/database";
+import { createPrismaClient, type Db } from "../../server/db/database";
 import { FeedRepository } from "../../server/feeds/feed-repository";
 import { ImportFileError, readImportFile } from "../../server/feeds/import-files";
 import { deleteFeed } from "../../server/feeds/annotations";
 import { ImportError, importItems } from "../../server/feeds/importer";
 import { SEED_FILES, seedDatabase } from "../../server/feeds/seed";
-import { createTestDatabase, projectRoot, spawnServer, tempDataDir, withClient } from "./helpers";
+import { createMigratedDatabase, createTestDatabase, projectRoot, spawnServer, tempDataDir, withClient } from "./helpers";
 
 const seedText = path.join(projectRoot, SEED_FILES[0]!);
 const seedCards = path.join(projectRoot, SEED_FILES[1]!);
@@ -30,8 +30,7 @@ afterAll(async () => {
 });
 
 async function freshDb(): Promise<{ db: Db; url: string }> {
-  const url = await createTestDatabase();
-  await migrate(url, () => undefined);
+  const url = await createMigratedDatabase();
   const db = createPrismaClient(url);
   return { db, url };
 }

@@ -9,14 +9,14 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isEmptyDiff } from "../../domain/import/reimport";
-import { createPrismaClient, migrate, type Db } from "../../server/db/database";
+import { createPrismaClient, type Db } from "../../server/db/database";
 import { saveMoments } from "../../server/feeds/annotations";
 import { exportStoredFeed, previewReimport, readStoredFeed } from "../../server/feeds/export";
 import { FeedRepository } from "../../server/feeds/feed-repository";
 import { readImportFile } from "../../server/feeds/import-files";
 import { importItems } from "../../server/feeds/importer";
 import { SEED_FILES } from "../../server/feeds/seed";
-import { createTestDatabase, projectRoot, withClient } from "./helpers";
+import { createMigratedDatabase, projectRoot, withClient } from "./helpers";
 
 const seedText = path.join(projectRoot, SEED_FILES[0]!);
 const seedCards = path.join(projectRoot, SEED_FILES[1]!);
@@ -31,8 +31,7 @@ afterAll(async () => {
 });
 
 async function freshDb(): Promise<{ db: Db; url: string }> {
-  const url = await createTestDatabase();
-  await migrate(url, () => undefined);
+  const url = await createMigratedDatabase();
   return { db: createPrismaClient(url), url };
 }
 

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initialClock } from "../../domain/replay/clock";
-import { createPrismaClient, migrate, type Db } from "../../server/db/database";
+import { createPrismaClient, type Db } from "../../server/db/database";
 import { newSecret, SessionStore, type StoredSession } from "../../server/replay/session-store";
-import { createTestDatabase, runFileCleanups } from "./helpers";
+import { createMigratedDatabase, runFileCleanups } from "./helpers";
 
 let db: Db;
 let store: SessionStore;
@@ -15,8 +15,7 @@ let feedId: string;
 const start = Date.parse("2018-07-16T09:00:00Z");
 
 beforeAll(async () => {
-  const url = await createTestDatabase();
-  await migrate(url, () => undefined);
+  const url = await createMigratedDatabase();
   db = createPrismaClient(url);
   store = new SessionStore(db);
   const feed = await db.feed.create({
