@@ -68,10 +68,6 @@ export class HashedKey implements LibraryKey {
   }
 }
 
-export function libraryKeyFromHash(hash: string): HashedKey {
-  return new HashedKey(hash);
-}
-
 /**
  * Follows the stored key: reads its hash every `everyMs`, so a key made by `npm run
  * library-key` replaces this one on a running server. While the database is away the key in
@@ -94,13 +90,13 @@ export function followStoredKey(db: Db, key: HashedKey, everyMs = KEY_REFRESH_MS
  * one database agree: the insert does nothing if another won, and both then read its row.
  */
 export async function loadLibraryKey(db: Db, envKey: string | undefined): Promise<{ key: HashedKey; generated?: string; from: "env" | "database" }> {
-  if (envKey) return { key: libraryKeyFromHash(hashKey(envKey)), from: "env" };
+  if (envKey) return { key: new HashedKey(hashKey(envKey)), from: "env" };
   const stored = await db.libraryKey.findUnique({ where: { id: 1 } });
-  if (stored) return { key: libraryKeyFromHash(stored.hash), from: "database" };
+  if (stored) return { key: new HashedKey(stored.hash), from: "database" };
   const fresh = generateKey();
   await db.libraryKey.createMany({ data: [{ id: 1, hash: hashKey(fresh) }], skipDuplicates: true });
   const row = await db.libraryKey.findUniqueOrThrow({ where: { id: 1 } });
-  return row.hash === hashKey(fresh) ? { key: libraryKeyFromHash(row.hash), generated: fresh, from: "database" } : { key: libraryKeyFromHash(row.hash), from: "database" };
+  return row.hash === hashKey(fresh) ? { key: new HashedKey(row.hash), generated: fresh, from: "database" } : { key: new HashedKey(row.hash), from: "database" };
 }
 
 /** Replaces the stored key with a new one and returns it (`npm run library-key`). Browsers holding the old cookie must enter the new key. */

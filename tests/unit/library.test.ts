@@ -9,7 +9,7 @@ import { describeUnlock, instantFrom } from "../../app/library/[slug]/unlock";
 import { contextCardSchema } from "../../domain/cards";
 import { checkMoments } from "../../domain/import/moments";
 import { CROSS_SITE, KEY_ATTEMPTS_PER_MINUTE, LibraryGuard, readCookie } from "../../server/library/guard";
-import { hashKey, libraryKeyFromHash, LIBRARY_COOKIE } from "../../server/library/library-key";
+import { HashedKey, hashKey, LIBRARY_COOKIE } from "../../server/library/library-key";
 
 const KEY = "the-library-key-for-unit-tests";
 
@@ -18,7 +18,7 @@ function req(method: string, headers: Record<string, string> = {}, address = "10
 }
 
 function guardAt(clock: { now: number }) {
-  return new LibraryGuard(libraryKeyFromHash(hashKey(KEY)), () => clock.now);
+  return new LibraryGuard(new HashedKey(hashKey(KEY)), () => clock.now);
 }
 
 describe("LibraryGuard", () => {
@@ -45,7 +45,7 @@ describe("LibraryGuard", () => {
     expect(guard.authorized(req("POST", { authorization: `Bearer ${KEY}` }))).toBe(true);
     expect(guard.authorized(req("POST", { authorization: "Bearer wrong" }))).toMatchObject({ status: 403, error: "wrong_key" });
     // Another key's cookie is not this key's.
-    const other = new LibraryGuard(libraryKeyFromHash(hashKey("another-key-entirely")));
+    const other = new LibraryGuard(new HashedKey(hashKey("another-key-entirely")));
     expect(guard.authorized(req("GET", { cookie: other.sessionCookie(false).split(";")[0]! }))).toBe(false);
   });
 
