@@ -22,7 +22,7 @@ import { MemorySessionStore } from "../support/memory-session-store";
 import { FIRST, libraryOf, spacedFeed } from "../support/test-feed";
 import { LEAD_BOUNDS_MS } from "@/domain/protocol-constants";
 import { PAUSE_BEFORE_MS } from "@/domain/replay/pause-points";
-import { TestHub, type TestSocketPair } from "../support/test-socket-pair";
+import { settle, TestHub, type TestSocketPair } from "../support/test-socket-pair";
 
 const MIN = 60_000;
 
@@ -444,6 +444,7 @@ describe("room logic over an in-memory socket pair", () => {
   it("every process probes at the same instants, the multiples of the probe interval in server time", async () => {
     vi.setSystemTime(Date.now() + 1_234); // this process started between two rounds
     const { hub, followers } = await classOf(1);
+    await probeRound(hub); // past the probe of the follower's join, at its count
     const probedAt: number[] = [];
     followers[0]!.pair.clientSocket.on("session:probe", (probe) => void probedAt.push(probe.serverTime));
     await probeRound(hub);
@@ -487,6 +488,41 @@ describe("room logic over an in-memory socket pair", () => {
     for (let i = 0; i < 9; i++) leads.push(await leadOfNextChange(hub, presenter));
     // A write is remembered for eight writes: the second slow one, until the tenth change.
     expect(leads).toEqual([...Array(8).fill(LEAD_BOUNDS_MS.min + 25), LEAD_BOUNDS_MS.min]);
+  });
+
+  it("a follower who joins between probe rounds is probed when its join is counted: the next change's lead already counts it", async () => {
+    const { hub, presenter, created, client } = await classOf(1);
+    await probeRound(hub);
+    expect(await leadOfNextChange(hub, presenter)).toBe(LEAD_BOUNDS_MS.min);
+    const late = client("198.51.100.200");
+    await hub.until(late.client.join({ code: created.code! }));
+    await vi.advanceTimersByTimeAsync(250); // the join is counted…
+    await settle();
+    expect(late.pair.flushServerSent()).toBe(true); // …and the newcomer probed; it answers at once,
+    expect(late.pair.received.at(-1)!.event).toBe("session:probe");
+    vi.advanceTimersByTime(200); // and its answer takes 200 ms to come back.
+    await hub.flush();
+    // Well before the next round (5 s after the last): 1.5 × the newcomer's round trip.
+    expect(await leadOfNextChange(hub, presenter)).toBe(1.5 * 200);
+  });
+
+  it("newcomers as many as those measured get everyone probed again; fewer get only themselves probed", async () => {
+    const { hub, created, client, followers } = await classOf(1);
+    await probeRound(hub);
+    const probes = (pair: TestSocketPair) => pair.received.filter((m) => m.event === "session:probe").length;
+    const join = async () => {
+      const newcomer = client(`198.51.100.${200 + probes.length}`);
+      await hub.until(newcomer.client.join({ code: created.code! }));
+      await vi.advanceTimersByTimeAsync(250);
+      await hub.flush();
+      return newcomer.pair;
+    };
+    const first = followers[0]!.pair;
+    expect(probes(first)).toBe(2); // when its join was counted, and at the round
+    const second = await join(); // one newcomer, one measured: a broadcast now goes to twice as many
+    expect([probes(first), probes(second)]).toEqual([3, 1]);
+    const third = await join(); // one newcomer, two measured
+    expect([probes(first), probes(second), probes(third)]).toEqual([3, 1, 1]);
   });
 
   it("another process's census is counted: its followers, their skews, and its slowest delivery in the lead", async () => {

@@ -46,6 +46,7 @@ export function replayConnections(options: ReplayConnectionsOptions): ReplayConn
     (sessionId) => manager.loadedRevision(sessionId),
     (sessionId, slowest) => manager.measuredDelivery(sessionId, slowest),
     (sessionId) => manager.relayMs(sessionId),
+    now,
   );
   const handlers: Handlers = {
     ...sessionHandlers({ manager, guard: options.guard, now, presence, sessionCreatesPerMinute: options.sessionCreatesPerMinute }),
@@ -58,7 +59,7 @@ export function replayConnections(options: ReplayConnectionsOptions): ReplayConn
   let nextRound = (Math.floor(now() / PROBE_INTERVAL_MS) + 1) * PROBE_INTERVAL_MS;
   const probeAtNextRound = () => {
     probing = setTimeout(() => {
-      presence.probeWatchedSessions(now);
+      presence.probeWatchedSessions();
       do nextRound += PROBE_INTERVAL_MS;
       while (nextRound <= now()); // a round missed (a stalled process) is skipped, not run late
       probeAtNextRound();

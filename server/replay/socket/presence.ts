@@ -10,7 +10,9 @@
  * PROBE_INTERVAL_MS: the server sends its time, the follower answers with its
  * estimate of the server's time, and the difference (less half the round
  * trip) is its skew. The slowest answer's round trip, with the relay to its
- * process, sizes the session's lead (server/replay/lead.ts).
+ * process, sizes the session's lead (server/replay/lead.ts). Followers who
+ * join between two rounds are probed when their join is counted, so a hall
+ * that fills just before the teacher presses play already sizes the lead.
  */
 import { probeAnswerSchema, SYNC_TOLERANCE_MS, type FollowerSync } from "../../../domain/protocol";
 import { sessionRoom, type FollowerMeasure, type Peer, type Rooms } from "./transport";
@@ -90,6 +92,7 @@ export class PresenceCounter {
     private readonly onDelivery: (sessionId: string, slowestRoundTripMs: number | null) => void = () => undefined,
     /** How long the session's last change took to reach this process from another (0: made here, or none yet). */
     private readonly relayOf: (sessionId: string) => number = () => 0,
+    private readonly now: () => number = Date.now,
   ) {
     rooms.answerProcesses((question) => this.census(question.census));
   }
@@ -98,20 +101,39 @@ export class PresenceCounter {
     if (this.pending.has(sessionId)) return;
     const timer = setTimeout(() => {
       this.pending.delete(sessionId);
-      void this.send(sessionId, true);
+      void this.send(sessionId, true).then(() => this.probeNewcomers(sessionId));
     }, delayMs);
     timer.unref?.();
     this.pending.set(sessionId, timer);
   }
 
-  probeWatchedSessions(now: () => number): void {
-    for (const sessionId of this.watched) {
-      const probes: Array<Promise<void>> = [];
-      for (const peer of this.rooms.local(sessionRoom(sessionId))) {
-        if (peer.data.roles[sessionId] === "follower") probes.push(probe(peer, sessionId, now, this.relayOf(sessionId)));
-      }
-      void Promise.all(probes).then(() => this.send(sessionId, false));
-    }
+  probeWatchedSessions(): void {
+    for (const sessionId of this.watched) this.probe(sessionId, this.followersHere(sessionId));
+  }
+
+  /**
+   * Probes the followers here that joined since the last probe round, at once:
+   * until they answer, the lead knows nothing of them. A broadcast to twice as
+   * many takes about twice as long, so once the newcomers are as many as those
+   * measured, everyone here is probed again. A hall filling up is probed in
+   * full about log2(N) times, about 2N probes in all.
+   */
+  private probeNewcomers(sessionId: string): void {
+    if (!this.watched.has(sessionId)) return;
+    const followers = this.followersHere(sessionId);
+    const unmeasured = followers.filter((peer) => isNewcomer(peer.data.sync[sessionId]));
+    if (unmeasured.length === 0) return;
+    this.probe(sessionId, unmeasured.length >= followers.length - unmeasured.length ? followers : unmeasured);
+  }
+
+  private followersHere(sessionId: string): Peer[] {
+    return this.rooms.local(sessionRoom(sessionId)).filter((peer) => peer.data.roles[sessionId] === "follower");
+  }
+
+  private probe(sessionId: string, followers: Peer[]): void {
+    if (followers.length === 0) return;
+    const relayMs = this.relayOf(sessionId);
+    void Promise.all(followers.map((peer) => probe(peer, sessionId, this.now, relayMs))).then(() => this.send(sessionId, false));
   }
 
   close(): void {
@@ -194,6 +216,9 @@ function probe(peer: Peer, sessionId: string, now: () => number, relayMs: number
     },
   );
 }
+
+/** A follower never probed here yet: it has neither answered nor stayed silent. */
+const isNewcomer = (measure: FollowerMeasure | undefined) => measure !== undefined && measure.roundTripMs === undefined && !measure.silent;
 
 /**
  * The slowest round trip of those that answered their last probe (projectors
