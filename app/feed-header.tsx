@@ -7,10 +7,13 @@ import { longDate } from "@/domain/time";
 import type { ReplayFeed } from "./_replay/feed";
 import { Masthead } from "./masthead";
 
-export function toReplayFeed(feed: FeedDetail): ReplayFeed {
+/** The feed as the replay view takes it; `version`: a class session's, which its whole feed is read at. */
+export function toReplayFeed(feed: FeedDetail, version?: string): ReplayFeed {
   // Entries are not included: the replay shows each one when its time comes.
+  const source = `/api/feeds/${feed.slug}`;
   return {
     slug: feed.slug,
+    source: version === undefined ? source : `${source}?version=${encodeURIComponent(version)}`,
     title: feed.title,
     eventDate: feed.eventDate,
     publishedZone: feed.publishedZone,

@@ -166,8 +166,8 @@ void timelineSchemaIsTimeline;
 
 export interface ClientAcks extends QuestionAcks {
   "time:ping": { ok: true; t0: number; serverTime: number };
-  "session:create": { ok: true; sessionId: string; code: string | null; secret: string; snapshot: Snapshot; timeline: ProtocolTimeline };
-  "session:join": { ok: true; role: "presenter" | "follower"; snapshot: Snapshot; timeline: ProtocolTimeline };
+  "session:create": { ok: true; sessionId: string; code: string | null; secret: string; snapshot: Snapshot; timeline: ProtocolTimeline; feedVersion: string };
+  "session:join": { ok: true; role: "presenter" | "follower"; snapshot: Snapshot; timeline: ProtocolTimeline; feedVersion: string };
   "session:sync": { ok: true; snapshot: Snapshot };
   "session:control": { ok: true; clock: z.infer<typeof clockStateSchema> };
   "session:leave": { ok: true };

@@ -53,7 +53,7 @@ export const EntryList = memo(function EntryList({ feed, entries, timeline, cloc
   const [previewed, setPreviewed] = useState(false);
   if (preview !== null && !previewed) setPreviewed(true);
   // The whole feed, fetched on the first scrubber drag, so the preview can show entries not yet sent.
-  const allEntries = useFeedEntries(feed.slug, previewed);
+  const allEntries = useFeedEntries(feed.source, previewed);
   const [listLimit, setListLimit] = useState(LIST_PAGE);
   /** While the reader is scrolled away from the top, the list is held at this many entries. */
   const [heldAt, setHeldAt] = useState<number | null>(null);

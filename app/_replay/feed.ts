@@ -9,6 +9,12 @@ import type { KeyMoment } from "./scrubber-math";
 
 export interface ReplayFeed {
   slug: string;
+  /**
+   * Where the whole feed is read from (full-feed.ts): the feed API, and in a
+   * class at the version the session replays, so that the console's look
+   * ahead reads what the class will read after a re-import.
+   */
+  source: string;
   title: string;
   eventDate: string;
   publishedZone: string;

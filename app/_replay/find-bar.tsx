@@ -12,8 +12,8 @@ import { SearchBox, type SearchProps } from "./search-box";
 import button from "../button.module.css";
 import styles from "./find.module.css";
 
-/** The search's own props (but the feed's slug and zone, taken from `feed`), and the filter's. */
-type Props = Omit<SearchProps, "slug" | "eventZone"> & {
+/** The search's own props (but the feed's source and zone, taken from `feed`), and the filter's. */
+type Props = Omit<SearchProps, "source" | "eventZone"> & {
   feed: ReplayFeed;
   keyOnly: boolean;
   toggleKeyOnly: () => void;
@@ -27,7 +27,7 @@ export const FindBar = memo(function FindBar(props: Props) {
   return (
     <section className={props.open ? `${styles.bar} ${styles.open}` : styles.bar} aria-label="Find">
       <SearchBox
-        slug={feed.slug}
+        source={feed.source}
         eventZone={feed.eventZone}
         entries={props.entries}
         timeline={props.timeline}

@@ -19,7 +19,8 @@ import styles from "./find.module.css";
 export const SEARCH_INPUT_ID = "replay-search";
 
 export interface SearchProps {
-  slug: string;
+  /** The whole feed's address (ReplayFeed.source), for the console's look ahead. */
+  source: string;
   eventZone: string;
   entries: ProtocolEntry[];
   timeline: Timeline;

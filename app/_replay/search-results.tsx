@@ -15,10 +15,10 @@ import type { SearchProps } from "./search-box";
 import { useSimValue } from "./sim-clock";
 import styles from "./find.module.css";
 
-export function SearchResults({ slug, eventZone, entries, timeline, cards, revealed, clock, lookAhead, onPickEntry, onPickCard, query }: SearchProps & { query: string }) {
+export function SearchResults({ source, eventZone, entries, timeline, cards, revealed, clock, lookAhead, onPickEntry, onPickCard, query }: SearchProps & { query: string }) {
   const published = useSimValue(clock, (c) => (c.sim === undefined ? 0 : entriesShownAt(timeline, c.sim)));
   const lockClock = useSimValue(clock, (c) => cardLockClock(cards, c.sim ?? Number.NaN));
-  const wholeFeed = useFeedEntries(slug, lookAhead);
+  const wholeFeed = useFeedEntries(source, lookAhead);
   const searched = lookAhead && wholeFeed ? wholeFeed : entries;
   const result = useMemo(
     () => searchReplay({ entries: searched, publishedCount: Math.min(published, searched.length), cards, revealedCards: revealed, sim: lockClock, query, lookAhead }),

@@ -44,6 +44,18 @@ export class FeedRepository {
     return readFeed(this.db, slug);
   }
 
+  /**
+   * The feed as it was at `version`: the current feed if that is its version,
+   * else the version as kept for sessions (keptVersion); undefined if neither.
+   */
+  async getAt(slug: string, version: string): Promise<FeedDetail | undefined> {
+    if ((await this.versions([slug])).get(slug) === version) {
+      const current = await this.getWithVersion(slug);
+      if (current?.version === version) return current.feed;
+    }
+    return this.keptVersion(slug, version);
+  }
+
   /** The current version of each of these feeds that exists (one query, by the unique index on slug). */
   async versions(slugs: readonly string[]): Promise<Map<string, string>> {
     const rows = await this.db.$queryRawUnsafe<Array<{ slug: string; version: string }>>(

@@ -20,7 +20,7 @@ export function isApiRequest(url: string | undefined): boolean {
 }
 
 export async function handleApi(req: IncomingMessage, res: ServerResponse, context: ApiContext): Promise<void> {
-  const { pathname } = new URL(req.url ?? "/", "http://localhost");
+  const { pathname, searchParams } = new URL(req.url ?? "/", "http://localhost");
   if (req.method !== "GET" && req.method !== "HEAD") {
     res.setHeader("Allow", "GET, HEAD");
     return sendJson(res, 405, { error: "method_not_allowed", message: `${req.method} is not supported here` });
@@ -33,14 +33,25 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, conte
   if (feedMatch) {
     const slug = slugSchema.safeParse(decodeURIComponentSafe(feedMatch[1]!));
     if (!slug.success) return sendJson(res, 400, { error: "bad_slug", message: "Feed slugs are lowercase letters, digits and dashes" });
+    // ?version=: the version a class session replays (its pages ask for it), current or kept for it.
+    const version = searchParams.get("version");
+    if (version !== null && !FEED_VERSION_PATTERN.test(version)) {
+      return sendJson(res, 400, { error: "bad_version", message: "A feed version looks like <feed id>:<number>:<number>, as a class session's page names it" });
+    }
     const cache = feedCache(context);
     const feed = cache.trusted(slug.data) ?? (await cache.current(slug.data));
     if (!feed) return sendJson(res, 404, { error: "feed_not_found", message: `No feed called "${slug.data}"` });
-    return sendFeed(req, res, feed);
+    if (version === null || version === feed.version) return sendFeed(req, res, feed);
+    const kept = await cache.kept(slug.data, version);
+    if (!kept) return sendJson(res, 404, { error: "version_not_found", message: `The feed "${slug.data}" has changed since version ${version}, and no class session replays that version any more` });
+    return sendFeed(req, res, kept);
   }
 
   return sendJson(res, 404, { error: "not_found", message: `No API route ${pathname}` });
 }
+
+/** A feed version as FeedRepository names it: the row's id, xmin and updatedAt. */
+const FEED_VERSION_PATTERN = /^[0-9a-f-]{36}:\d{1,20}:\d{1,20}$/;
 
 /** One cache per repository, that is per server. */
 const feedCaches = new WeakMap<ApiContext["feeds"], FeedResponseCache>();

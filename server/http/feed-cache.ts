@@ -32,6 +32,8 @@ export interface FeedSource {
   versions(slugs: readonly string[]): Promise<Map<string, string>>;
   /** The feed and its version, from one snapshot. */
   getWithVersion(slug: string): Promise<{ feed: FeedDetail; version: string } | undefined>;
+  /** A version kept for the sessions that replay it (feed_version), if it is. */
+  keptVersion(slug: string, version: string): Promise<FeedDetail | undefined>;
 }
 
 export type Encoding = "br" | "gzip" | "identity";
@@ -46,6 +48,9 @@ export interface FeedRepresentations {
 
 const gzip = promisify(zlib.gzip);
 const brotli = promisify(zlib.brotliCompress);
+
+/** How many kept versions (FeedResponseCache.at) stay ready to send: a class's console asks for its session's. */
+const KEPT_COPIES = 8;
 
 /** Brotli's best quality costs about 1 s per 500 kB of JSON; above this size a faster one is used. */
 const BROTLI_MAX_QUALITY_BYTES = 256 * 1024;
@@ -78,6 +83,8 @@ export class FeedResponseCache {
   private readonly cached = new Map<string, Cached>();
   /** Builds under way, by slug and the version that asked for them. */
   private readonly building = new Map<string, Promise<FeedRepresentations | undefined>>();
+  /** Kept versions by slug and version, the latest KEPT_COPIES asked for: a version never changes. */
+  private readonly keptCopies = new Map<string, Promise<FeedRepresentations | undefined>>();
   private builds = 0;
   private readonly versions: VersionReader;
   private polling = false;
@@ -121,6 +128,24 @@ export class FeedResponseCache {
     }
     // The build may find a version newer than `version` (an import committed meanwhile): newer is fine.
     return build;
+  }
+
+  /**
+   * A version of the feed other than the current one, as kept for the class
+   * sessions that replay it (ask current() first: a deleted feed's kept
+   * copies may still be here); undefined if that version was not kept.
+   */
+  kept(slug: string, version: string): Promise<FeedRepresentations | undefined> {
+    const key = `${slug}\n${version}`;
+    let copy = this.keptCopies.get(key);
+    if (!copy) {
+      copy = this.source.keptVersion(slug, version).then((feed) => feed && represent(feed, version));
+      const forget = () => this.keptCopies.get(key) === copy && this.keptCopies.delete(key);
+      copy.then((made) => made ?? forget(), forget); // neither a miss nor a failure is remembered
+      this.keptCopies.set(key, copy);
+      if (this.keptCopies.size > KEPT_COPIES) this.keptCopies.delete(this.keptCopies.keys().next().value!);
+    }
+    return copy;
   }
 
   private async build(slug: string): Promise<FeedRepresentations | undefined> {

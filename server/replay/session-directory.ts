@@ -10,7 +10,8 @@ import { RefusalError } from "./refusals";
 import type { SessionManager } from "./session-manager";
 
 export type SessionLookup =
-  | { status: "found"; code: string; feedSlug: string; expiresAt: string }
+  /** `feedVersion`: the version of its feed the session replays (FeedTimeline.version), which its pages show. */
+  | { status: "found"; code: string; feedSlug: string; feedVersion: string; expiresAt: string }
   | { status: "invalid"; input: string }
   | { status: "unknown"; code: string }
   | { status: "expired"; code: string }
@@ -31,7 +32,8 @@ export class SessionDirectory {
       const lookup = await this.guard.lookup(client, () => this.manager.find({ code }));
       if (lookup.status === "rate_limited") return { status: "rate_limited", retryAfterSeconds: Math.ceil(lookup.retryAfterMs / 1000) };
       if (lookup.status === "unknown") return { status: "unknown", code };
-      return { status: "found", code, feedSlug: lookup.value.state.feedSlug, expiresAt: lookup.value.state.expiresAt.toISOString() };
+      const { state, feed } = lookup.value;
+      return { status: "found", code, feedSlug: state.feedSlug, feedVersion: feed.version, expiresAt: state.expiresAt.toISOString() };
     } catch (error) {
       if (error instanceof RefusalError && error.refusal.reason === ErrorReason.sessionExpired) return { status: "expired", code };
       throw error;

@@ -234,6 +234,65 @@ describe("a re-import that changes one entry under a running class session", () 
   });
 });
 
+describe("a class's pages and whole feed after the library changed its feed", () => {
+  it("show the version the session replays: its cards and entries, while new sessions and the plain API get the new ones", { timeout: 120_000 }, async () => {
+    const key = "integration-library-key-versions-0123";
+    const databaseUrl = await createTestDatabase();
+    const server = await spawnServer({ DATABASE_URL: databaseUrl, RELIVE_DATA_DIR: await tempDataDir(), RELIVE_ADMIN_KEY: key });
+    expect(server.url, server.output()).toBeDefined();
+    const url = server.url!;
+    const feedAt = (query = "") => fetch(`${url}/api/feeds/${FEED}${query}`);
+    const original = await (await feedAt()).json();
+    const presenter = await client(url);
+    const { code } = await presenter.create(FEED, "shared");
+    const socket = io(url.replace("localhost", "127.0.0.1"), { auth: { protocol: PROTOCOL_VERSION }, transports: ["websocket"] });
+    sockets.push(socket);
+    const joined = await socket.emitWithAck("session:join", { code });
+    const version: string = joined.feedVersion;
+    expect(version).toMatch(/^[0-9a-f-]{36}:\d+:\d+$/);
+    const versionQuery = `?version=${encodeURIComponent(version)}`;
+    const current = await feedAt(versionQuery);
+    expect(current.headers.get("etag")).toBe((await feedAt()).headers.get("etag")); // unchanged yet: the current copy
+
+    // The library adds a card: a new version of the feed.
+    const cardFile = await (await library(url, key, `/feeds/${FEED}/export?file=cards`)).json();
+    const card = { ...cardFile.cards[0], id: "added-after-the-class-began", title: "A card added after the class began", pinnedByDefault: false };
+    const added = await library(url, key, `/feeds/${FEED}/cards/${card.id}`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(card) });
+    expect(added.status, await added.clone().text()).toBe(200);
+    const now = await (await feedAt()).json();
+    expect(now.cards.map((c: { id: string }) => c.id)).toContain(card.id);
+
+    // The session's version, as kept: the cards it started with, served again with the same ETag as then.
+    const kept = await feedAt(versionQuery);
+    expect(kept.status).toBe(200);
+    expect(kept.headers.get("etag")).toBe(current.headers.get("etag"));
+    expect(await kept.json()).toEqual(original);
+    expect((await fetch(`${url}/api/feeds/${FEED}${versionQuery}`, { headers: { "Accept-Encoding": "br" } })).headers.get("content-encoding")).toBe("br");
+    // Its pages (console, projector, phone) list the session's cards and read the whole feed at its version.
+    for (const path of [`/s/${code}/control`, `/s/${code}/present`, `/s/${code}`]) {
+      const html = await (await fetch(`${url}${path}`)).text();
+      expect(html, path).not.toContain(card.title);
+      expect(html, path).toContain(original.cards[1].title);
+      expect(html, path).toContain(`/api/feeds/${FEED}${versionQuery}`);
+    }
+    // A session started now replays the new version.
+    const later = await client(url);
+    const laterCode = (await later.create(FEED, "shared")).code!;
+    expect(await (await fetch(`${url}/s/${laterCode}/control`)).text()).toContain(card.title);
+    // The card the old session never had cannot be pinned in it.
+    await expect(presenter.control({ type: "pin", card: card.id, pinned: true })).rejects.toMatchObject({ refusal: { reason: "unknown_card" } });
+
+    // Versions that name nothing, or nothing kept: clear refusals.
+    expect(await (await feedAt("?version=latest")).json()).toMatchObject({ error: "bad_version" });
+    expect((await feedAt("?version=latest")).status).toBe(400);
+    const unknown = await feedAt(`?version=${encodeURIComponent(`${version.split(":")[0]}:1:1`)}`);
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error).toBe("version_not_found");
+    presenter.close();
+    later.close();
+  });
+});
+
 describe("deleting a feed while a class runs on it", () => {
   it("ends the session on every device, on every server process, and it cannot be joined again", { timeout: 120_000 }, async () => {
     const key = "integration-library-key-0123456789";

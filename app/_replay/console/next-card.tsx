@@ -31,7 +31,7 @@ interface Props {
 
 export function NextCard({ view, clock, send, feed }: Props) {
   useRenderCount("console");
-  const entries = useFeedEntries(feed.slug, true);
+  const entries = useFeedEntries(feed.source, true);
   const timeline = view.timeline;
   const shown = useSimValue(clock, (c) => (c.sim === undefined ? 0 : entriesShownAt(timeline, c.sim)));
   const [showAll, setShowAll] = useState(false);

@@ -29,7 +29,7 @@ export async function sessionTitle({ params }: CodeParams): Promise<Metadata> {
   const lookup = await lookupCode(code);
   if (lookup.status !== "found") return { title: "Class session not found" };
   const title = `Class session ${formatJoinCode(lookup.code)}`;
-  const feed = await services().feeds.get(lookup.feedSlug);
+  const feed = await services().feeds.getAt(lookup.feedSlug, lookup.feedVersion);
   const description = feed ? `Follow the class through “${feed.title}”, replayed as it happened.` : "Follow the class through a live blog, replayed as it happened.";
   return { title, description, openGraph: { title, description, siteName: "Relive" }, twitter: { card: "summary", title, description } };
 }
@@ -37,7 +37,8 @@ export async function sessionTitle({ params }: CodeParams): Promise<Metadata> {
 export async function SessionPage({ params, role }: CodeParams & { role: SessionRole }) {
   const { code } = await params;
   const lookup = await lookupCode(code);
-  const feed = lookup.status === "found" ? await services().feeds.get(lookup.feedSlug) : undefined;
+  // The version the session replays: after a re-import, a class started before it keeps its cards and text.
+  const feed = lookup.status === "found" ? await services().feeds.getAt(lookup.feedSlug, lookup.feedVersion) : undefined;
   if (lookup.status !== "found" || !feed) return <SessionProblem lookup={lookup} />;
 
   // Phones must reach the link: never the loopback name the teacher may have typed (server/join-address.ts).
@@ -49,7 +50,7 @@ export async function SessionPage({ params, role }: CodeParams & { role: Session
     <main className={projector ? "page page-projector" : "page page-wide"}>
       <FeedHeader feed={feed} context={`Class session ${formatJoinCode(lookup.code)}`} />
       <SessionView
-        feed={toReplayFeed(feed)}
+        feed={toReplayFeed(feed, lookup.feedVersion)}
         code={lookup.code}
         role={role}
         joinUrl={joinUrl}

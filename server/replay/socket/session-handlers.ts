@@ -69,7 +69,7 @@ export function sessionHandlers(context: SessionHandlerContext): { [E in Session
       peer.data.roles[session.id] = "presenter";
       await peer.join([sessionRoom(session.id), presenterRoom(session.id)]);
       presence.changed(session.id);
-      return { ok: true, sessionId: session.id, code: session.state.code, secret, snapshot: session.snapshot(0), timeline: session.feed.timeline };
+      return { ok: true, sessionId: session.id, code: session.state.code, secret, snapshot: session.snapshot(0), timeline: session.feed.timeline, feedVersion: session.feed.version };
     },
 
     "session:join": async (peer, join) => {
@@ -100,7 +100,7 @@ export function sessionHandlers(context: SessionHandlerContext): { [E in Session
       if (role === "presenter") await peer.join(presenterRoom(session.id));
       else await peer.leave(presenterRoom(session.id));
       presence.changed(session.id);
-      return { ok: true, role, snapshot: snapshotFor(role, session.snapshot(join.have?.cursor ?? 0)), timeline: session.feed.timeline };
+      return { ok: true, role, snapshot: snapshotFor(role, session.snapshot(join.have?.cursor ?? 0)), timeline: session.feed.timeline, feedVersion: session.feed.version };
     },
 
     "session:sync": async (peer, { sessionId, have }) => {
