@@ -109,15 +109,17 @@ export class FeedRepository {
 }
 
 /**
- * Drops the kept versions of these feeds that no unexpired session replays.
- * Called in every transaction that makes a new version (an import, an edit
- * of key moments), so versions are kept only while a session may load them.
- * A session created meanwhile keeps its version again once it is written
- * (SessionManager.create), so a version is never dropped from under it.
+ * Drops the kept versions of these feeds ("all": of every feed) that no
+ * unexpired session replays. Called in every transaction that makes a new
+ * version (an import, an edit of key moments), and by the expiry sweep after
+ * it deletes sessions (SessionStore.deleteExpired), so versions are kept only
+ * while a session may load them. A session created meanwhile keeps its
+ * version again once it is written (SessionManager.create), so a version is
+ * never dropped from under it.
  */
-export async function dropUnusedVersions(tx: Pick<Db, "$executeRaw">, slugs: readonly string[]): Promise<void> {
-  await tx.$executeRaw`DELETE FROM feed_version v USING feed f
-    WHERE v."feedId" = f.id AND f.slug = ANY(${[...slugs]}::text[])
+export async function dropUnusedVersions(tx: Pick<Db, "$executeRaw">, slugs: readonly string[] | "all"): Promise<number> {
+  return tx.$executeRaw`DELETE FROM feed_version v USING feed f
+    WHERE v."feedId" = f.id AND (${slugs === "all"} OR f.slug = ANY(${slugs === "all" ? [] : [...slugs]}::text[]))
       AND NOT EXISTS (SELECT 1 FROM replay_session r WHERE r."feedId" = v."feedId" AND r."feedVersion" = v.version AND r."expiresAt" > now())`;
 }
 

@@ -8,6 +8,7 @@ import { JOIN_CODE_ALPHABET } from "../../domain/protocol-constants";
 import type { ClockState } from "../../domain/replay/clock";
 import { SESSION_TTL_MS } from "../../domain/session-ttl";
 import { poolOf, type Db } from "../db/database";
+import { dropUnusedVersions } from "../feeds/feed-repository";
 
 export type SessionKind = "solo" | "shared";
 
@@ -199,8 +200,12 @@ export class SessionStore implements SessionPersistence {
     await this.db.replaySession.update({ where: { id }, data: { lastActiveAt: now, expiresAt } });
   }
 
+  /** Deletes the sessions expired at `now`, with their questions and answers and the feed versions kept only for them; returns how many. */
   async deleteExpired(now: Date): Promise<number> {
-    const { count } = await this.db.replaySession.deleteMany({ where: { expiresAt: { lt: now } } });
-    return count;
+    return this.db.$transaction(async (tx) => {
+      const { count } = await tx.replaySession.deleteMany({ where: { expiresAt: { lt: now } } });
+      await dropUnusedVersions(tx, "all");
+      return count;
+    });
   }
 }

@@ -116,9 +116,19 @@ describe("a re-import while sessions run", () => {
     expect((await c.find({ id: second.id }))!.feed.entries[1]!.body).toBe("Middle, corrected.");
   });
 
+  it("drops the versions kept only for sessions the expiry sweep deletes, without waiting for an import", async () => {
+    const a = serverProcess();
+    const { session: third } = await a.create("versioned", "shared");
+    await importFeed("Middle, corrected three times.", true);
+    expect(await keptVersions()).toEqual([second.feed.version, third.feed.version]);
+    await db.replaySession.update({ where: { id: third.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await new SessionStore(db).deleteExpired(new Date())).toBe(2); // with the first, expired above
+    expect(await keptVersions()).toEqual([second.feed.version]);
+  });
+
   it("loads a session from before versions were kept on the current version", async () => {
     await db.replaySession.update({ where: { id: second.id }, data: { feedVersion: null } });
     const d = serverProcess();
-    expect((await d.find({ id: second.id }))!.feed.entries[1]!.body).toBe("Middle, corrected twice.");
+    expect((await d.find({ id: second.id }))!.feed.entries[1]!.body).toBe("Middle, corrected three times.");
   });
 });
