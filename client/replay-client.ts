@@ -47,10 +47,6 @@ export const CLOCK_DRIFT = 15e-6;
  * other) does not throw away a better estimate and move this screen off the
  * class's, while a clock that jumped (a device that slept) is followed.
  */
-/** A sample's round trip above which its estimate may be off by more than a class should see (5 ms): it is re-taken soon (ClockSync.start). */
-export const SLOW_SYNC_ROUND_TRIP_MS = 10;
-const SOON_SYNC_MS = 5_000;
-
 export class ClockSync {
   offset = 0;
   /** Round-trip time of the sample in use, ms. */
@@ -58,9 +54,7 @@ export class ClockSync {
   synced = false;
   /** When the sample in use was taken (local ms). */
   private takenAt = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  /** Counts start() and stop() calls: a sync under way when the schedule changed does not schedule another. */
-  private runs = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly socket: ReplaySocket,
@@ -93,32 +87,14 @@ export class ClockSync {
     this.synced = true;
   }
 
-  /**
-   * Re-syncs every `intervalMs` (clocks drift; networks change). An estimate
-   * whose sample took longer than SLOW_SYNC_ROUND_TRIP_MS (a sync in a busy
-   * moment: a hall joining) is re-taken sooner: after 5, 10, 20 s (each up to
-   * as much again at random, so a hall does not re-sync at once), then every
-   * `intervalMs`.
-   */
+  /** Re-syncs every `intervalMs` (clocks drift; networks change). */
   start(intervalMs = 30_000): void {
     this.stop();
-    const run = ++this.runs;
-    let soon = SOON_SYNC_MS;
-    const schedule = () => {
-      if (run !== this.runs) return; // stopped, or started again
-      let wait = intervalMs;
-      if (this.roundTrip > SLOW_SYNC_ROUND_TRIP_MS && soon < intervalMs) {
-        wait = soon * (1 + Math.random());
-        soon *= 2;
-      }
-      this.timer = setTimeout(() => void this.sync().catch(() => undefined).finally(schedule), wait);
-    };
-    schedule();
+    this.timer = setInterval(() => void this.sync().catch(() => undefined), intervalMs);
   }
 
   stop(): void {
-    this.runs++;
-    clearTimeout(this.timer);
+    clearInterval(this.timer);
   }
 }
 
