@@ -49,7 +49,7 @@ export interface FeedRepresentations {
 const gzip = promisify(zlib.gzip);
 const brotli = promisify(zlib.brotliCompress);
 
-/** How many kept versions (FeedResponseCache.at) stay ready to send: a class's console asks for its session's. */
+/** How many kept versions (FeedResponseCache.kept) stay ready to send: a class's console asks for its session's. */
 const KEPT_COPIES = 8;
 
 /** Brotli's best quality costs about 1 s per 500 kB of JSON; above this size a faster one is used. */
@@ -83,7 +83,7 @@ export class FeedResponseCache {
   private readonly cached = new Map<string, Cached>();
   /** Builds under way, by slug and the version that asked for them. */
   private readonly building = new Map<string, Promise<FeedRepresentations | undefined>>();
-  /** Kept versions by slug and version, the latest KEPT_COPIES asked for: a version never changes. */
+  /** Kept versions by slug and version, the KEPT_COPIES last asked for, least recently asked first: a version never changes. */
   private readonly keptCopies = new Map<string, Promise<FeedRepresentations | undefined>>();
   private builds = 0;
   private readonly versions: VersionReader;
@@ -138,13 +138,14 @@ export class FeedResponseCache {
   kept(slug: string, version: string): Promise<FeedRepresentations | undefined> {
     const key = `${slug}\n${version}`;
     let copy = this.keptCopies.get(key);
-    if (!copy) {
+    if (copy) this.keptCopies.delete(key); // set again below, as the most recently asked
+    else {
       copy = this.source.keptVersion(slug, version).then((feed) => feed && represent(feed, version));
       const forget = () => this.keptCopies.get(key) === copy && this.keptCopies.delete(key);
       copy.then((made) => made ?? forget(), forget); // neither a miss nor a failure is remembered
-      this.keptCopies.set(key, copy);
-      if (this.keptCopies.size > KEPT_COPIES) this.keptCopies.delete(this.keptCopies.keys().next().value!);
     }
+    this.keptCopies.set(key, copy);
+    if (this.keptCopies.size > KEPT_COPIES) this.keptCopies.delete(this.keptCopies.keys().next().value!);
     return copy;
   }
 

@@ -12,7 +12,7 @@ import { ENTRY_WINDOW_MIN_MS, LEAD_BOUNDS_MS } from "../../domain/protocol-const
  * once, so the slowest round trip already carries what a broadcast's delivery
  * to the last of them takes: the server writing to all of them, and the
  * followers' side reading it (measured by the bench at N = 1,000: a change's
- * last receipt came 0.8 to 1.3 times the slowest probe round trip after it was
+ * last receipt came 0.75 to 1.3 times the slowest probe round trip after it was
  * sent). Half as much again absorbs most broadcasts slower than the last
  * probe (a garbage collection, a busier moment); Jellyfin takes twice the
  * highest ping, which here would add a third to every click's wait.

@@ -525,6 +525,22 @@ describe("room logic over an in-memory socket pair", () => {
     expect([probes(first), probes(second), probes(third)]).toEqual([3, 1, 1]);
   });
 
+  it("a newcomer whose probe is still unanswered is not probed again when the next join is counted", async () => {
+    const { hub, created, client } = await classOf(3);
+    await probeRound(hub);
+    const probes = (pair: TestSocketPair) => pair.received.filter((m) => m.event === "session:probe").length;
+    const slow = client("198.51.100.200");
+    await hub.until(slow.client.join({ code: created.code! }));
+    await vi.advanceTimersByTimeAsync(250);
+    await settle();
+    expect(slow.pair.dropServerSent().map((m) => m.event)).toContain("session:probe"); // lost on the way: it stays unanswered
+    const next = client("198.51.100.201");
+    await hub.until(next.client.join({ code: created.code! }));
+    await vi.advanceTimersByTimeAsync(250);
+    await hub.flush();
+    expect([probes(slow.pair), probes(next.pair)]).toEqual([0, 1]);
+  });
+
   it("another process's census is counted: its followers, their skews, and its slowest delivery in the lead", async () => {
     const { hub, presenter, created } = await classOf(1);
     hub.otherProcesses.push((question) => ({

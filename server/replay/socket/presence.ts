@@ -82,6 +82,8 @@ export class PresenceCounter {
   private readonly lastSent = new Map<string, string>();
   /** The last follower count told to everyone in each session. */
   private readonly lastAudience = new Map<string, string>();
+  /** Followers whose probe has not been answered (or timed out) yet: not probed again meanwhile on their join's account. */
+  private readonly asked = new WeakSet<Peer>();
   /** Counts that failed in a row, per session. */
   private readonly failures = new Map<string, number>();
 
@@ -120,10 +122,10 @@ export class PresenceCounter {
    */
   private probeNewcomers(sessionId: string): void {
     if (!this.watched.has(sessionId)) return;
-    const followers = this.followersHere(sessionId);
-    const unmeasured = followers.filter((peer) => isNewcomer(peer.data.sync[sessionId]));
-    if (unmeasured.length === 0) return;
-    this.probe(sessionId, unmeasured.length >= followers.length - unmeasured.length ? followers : unmeasured);
+    const followers = this.followersHere(sessionId).filter((peer) => !this.asked.has(peer));
+    const newcomers = followers.filter((peer) => isNewcomer(peer.data.sync[sessionId]));
+    if (newcomers.length === 0) return;
+    this.probe(sessionId, newcomers.length >= followers.length - newcomers.length ? followers : newcomers);
   }
 
   private followersHere(sessionId: string): Peer[] {
@@ -133,7 +135,11 @@ export class PresenceCounter {
   private probe(sessionId: string, followers: Peer[]): void {
     if (followers.length === 0) return;
     const relayMs = this.relayOf(sessionId);
-    void Promise.all(followers.map((peer) => probe(peer, sessionId, this.now, relayMs))).then(() => this.send(sessionId, false));
+    const probes = followers.map((peer) => {
+      this.asked.add(peer);
+      return probe(peer, sessionId, this.now, relayMs).finally(() => this.asked.delete(peer));
+    });
+    void Promise.all(probes).then(() => this.send(sessionId, false));
   }
 
   close(): void {
