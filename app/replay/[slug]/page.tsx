@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import type { FeedDetail, FeedEntry } from "@/domain/feed";
 import { clockTime, longDate, zoneLabel } from "@/domain/time";
 import { toLiveBlogJson } from "@/domain/import/json-feed";
@@ -15,11 +16,12 @@ type Params = {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 };
 
-async function loadFeed(slug: string): Promise<FeedDetail> {
+/** The feed, read once per request: the title and the page both need it. */
+const loadFeed = cache(async (slug: string): Promise<FeedDetail> => {
   const feed = FEED_SLUG_PATTERN.test(slug) ? await services().feeds.get(slug) : undefined;
   if (!feed) notFound();
   return feed;
-}
+});
 
 /**
  * The title and the preview a shared link shows (Open Graph, Twitter card).

@@ -5,6 +5,7 @@
  */
 import type { Metadata } from "next";
 import { headers } from "next/headers";
+import { cache } from "react";
 import QRCode from "qrcode";
 import { formatJoinCode } from "@/domain/join-code";
 import { SHARED_TTL_DAYS } from "@/domain/session-ttl";
@@ -18,6 +19,9 @@ import { SessionView, type SessionRole } from "./session-view";
 
 export type CodeParams = { params: Promise<{ code: string }> };
 
+/** The feed at the version the session replays, read once per request: the title and the page both need it. */
+const sessionFeed = cache((slug: string, version: string) => services().feeds.getAt(slug, version));
+
 export async function lookupCode(code: string): Promise<SessionLookup> {
   const request = await headers();
   return readSessionLookup(request.get(SESSION_LOOKUP_HEADER)) ?? services().sessions.lookup(code, "page");
@@ -29,7 +33,7 @@ export async function sessionTitle({ params }: CodeParams): Promise<Metadata> {
   const lookup = await lookupCode(code);
   if (lookup.status !== "found") return { title: "Class session not found" };
   const title = `Class session ${formatJoinCode(lookup.code)}`;
-  const feed = await services().feeds.getAt(lookup.feedSlug, lookup.feedVersion);
+  const feed = await sessionFeed(lookup.feedSlug, lookup.feedVersion);
   const description = feed ? `Follow the class through “${feed.title}”, replayed as it happened.` : "Follow the class through a live blog, replayed as it happened.";
   return { title, description, openGraph: { title, description, siteName: "Relive" }, twitter: { card: "summary", title, description } };
 }
@@ -38,7 +42,7 @@ export async function SessionPage({ params, role }: CodeParams & { role: Session
   const { code } = await params;
   const lookup = await lookupCode(code);
   // The version the session replays: after a re-import, a class started before it keeps its cards and text.
-  const feed = lookup.status === "found" ? await services().feeds.getAt(lookup.feedSlug, lookup.feedVersion) : undefined;
+  const feed = lookup.status === "found" ? await sessionFeed(lookup.feedSlug, lookup.feedVersion) : undefined;
   if (lookup.status !== "found" || !feed) return <SessionProblem lookup={lookup} />;
 
   // Phones must reach the link: never the loopback name the teacher may have typed (server/join-address.ts).
