@@ -110,7 +110,7 @@ export class PresenceCounter {
   }
 
   probeWatchedSessions(): void {
-    for (const sessionId of this.watched) this.probe(sessionId, this.followersHere(sessionId));
+    for (const sessionId of this.watched) this.probeFollowers(sessionId, this.followersHere(sessionId));
   }
 
   /**
@@ -125,14 +125,15 @@ export class PresenceCounter {
     const followers = this.followersHere(sessionId).filter((peer) => !this.asked.has(peer));
     const newcomers = followers.filter((peer) => isNewcomer(peer.data.sync[sessionId]));
     if (newcomers.length === 0) return;
-    this.probe(sessionId, newcomers.length >= followers.length - newcomers.length ? followers : newcomers);
+    this.probeFollowers(sessionId, newcomers.length >= followers.length - newcomers.length ? followers : newcomers);
   }
 
   private followersHere(sessionId: string): Peer[] {
     return this.rooms.local(sessionRoom(sessionId)).filter((peer) => peer.data.roles[sessionId] === "follower");
   }
 
-  private probe(sessionId: string, followers: Peer[]): void {
+  /** Probes these followers at once (probe() each), then counts again with what they answered. */
+  private probeFollowers(sessionId: string, followers: Peer[]): void {
     if (followers.length === 0) return;
     const relayMs = this.relayOf(sessionId);
     const probes = followers.map((peer) => {
