@@ -173,9 +173,14 @@ test("two consoles (a laptop and a phone as a remote) send conflicting commands,
   ]);
   await console.keyboard.press("k");
   await expect(console.getByTestId("play-state")).toHaveText(/Paused|Playing/);
-  // Settle: pause from one side, then every screen must agree exactly.
-  const state = await console.getByTestId("play-state").textContent();
-  if (state?.startsWith("Playing")) await console.getByRole("button", { name: "Pause" }).click();
+  // Settle: pause from one side, then every screen must agree exactly. Commands
+  // from either console may still be on their way, and one may play or pause
+  // the class between reading the state and clicking; so pause until it holds.
+  const pause = console.getByRole("button", { name: "Pause" });
+  await expect(async () => {
+    if (await pause.isVisible()) await pause.click({ timeout: 1_000 });
+    await expect(console.getByTestId("play-state")).toHaveText(/^Paused/, { timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
   for (const page of [console, remote, follower]) await expect(page.getByTestId("play-state")).toHaveText(/^Paused/);
   await expectInStep(console, [remote, follower]);
   const rate = await console.getByTestId("play-state").textContent();
