@@ -58,11 +58,7 @@ export class FeedRepository {
 
   /** The current version of each of these feeds that exists (one query, by the unique index on slug). */
   async versions(slugs: readonly string[]): Promise<Map<string, string>> {
-    const rows = await this.db.$queryRawUnsafe<Array<{ slug: string; version: string }>>(
-      `SELECT slug, ${VERSION_SQL} AS version FROM feed WHERE slug = ANY($1::text[])`,
-      [...slugs],
-    );
-    return new Map(rows.map((row) => [row.slug, row.version]));
+    return feedVersions(this.db, slugs);
   }
 
   /** The feed and its version, read from one snapshot, so that the version names exactly this content. */
@@ -106,6 +102,15 @@ export class FeedRepository {
       detail(),
     );
   }
+}
+
+/** The current version of each of these feeds that exists; in a transaction, as its own writes left them. */
+export async function feedVersions(client: Pick<Db, "$queryRawUnsafe">, slugs: readonly string[]): Promise<Map<string, string>> {
+  const rows = await client.$queryRawUnsafe<Array<{ slug: string; version: string }>>(
+    `SELECT slug, ${VERSION_SQL} AS version FROM feed WHERE slug = ANY($1::text[])`,
+    [...slugs],
+  );
+  return new Map(rows.map((row) => [row.slug, row.version]));
 }
 
 /**

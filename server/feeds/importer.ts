@@ -58,43 +58,60 @@ export class ImportError extends Error {
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 export async function importItems(db: Db, items: readonly ImportItem[]): Promise<ImportReport> {
+  return inImport(db, (_tx, write) => write(items));
+}
+
+/**
+ * One import transaction, under the lock that every library write takes, so
+ * imports, edits and deletes wait for each other (two servers seeding one
+ * database at once, a library import meanwhile). `work` may read before it
+ * writes and write more after (the seed: which feeds the library owns, then
+ * the versions it left them at); all of it commits together or not at all.
+ */
+export async function inImport<T>(db: Db, work: (tx: Tx, write: (items: readonly ImportItem[]) => Promise<ImportReport>) => Promise<T>): Promise<T> {
   let changedFeeds = 0;
-  const report = await db.$transaction(
+  const result = await db.$transaction(
     async (tx) => {
-      // Imports wait for each other (two servers seeding one database at once).
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(727001)`;
-      const report: ImportReport = { feeds: [], cards: [], relinkedCards: 0 };
-      const touched = new Set<string>();
-      for (const item of items) {
-        if (item.kind !== "feed") continue;
-        report.feeds.push(await upsertFeed(tx, item.feed));
-        touched.add(item.feed.slug);
-      }
-      for (const item of items) {
-        if (item.kind !== "cards") continue;
-        report.cards.push(await upsertCards(tx, item.file, item.origin));
-        touched.add(item.file.feed);
-      }
-      const changed = new Set<string>();
-      for (const feed of report.feeds) if (feed.created || feed.feedUpdated || rowsChanged(feed.entries)) changed.add(feed.slug);
-      for (const cards of report.cards) if (rowsChanged(cards.cards)) changed.add(cards.feed);
-      for (const slug of touched) {
-        const relinked = await relinkCards(tx, slug);
-        report.relinkedCards += relinked;
-        if (relinked > 0) changed.add(slug);
-      }
-      if (changed.size > 0) {
-        // The row's new version is what servers compare; clock_timestamp() records when this write happened.
-        await tx.$executeRaw`UPDATE feed SET "updatedAt" = clock_timestamp() WHERE slug = ANY(${[...changed]}::text[])`;
-        await dropUnusedVersions(tx, [...changed]);
-      }
-      changedFeeds = changed.size;
-      return report;
+      return work(tx, async (items) => {
+        const { report, changed } = await writeItems(tx, items);
+        changedFeeds += changed;
+        return report;
+      });
     },
     { timeout: 120_000, maxWait: 10_000 },
   );
   if (changedFeeds > 0) await outlastTrustedCopies(performance.now());
-  return report;
+  return result;
+}
+
+async function writeItems(tx: Tx, items: readonly ImportItem[]): Promise<{ report: ImportReport; changed: number }> {
+  const report: ImportReport = { feeds: [], cards: [], relinkedCards: 0 };
+  const touched = new Set<string>();
+  for (const item of items) {
+    if (item.kind !== "feed") continue;
+    report.feeds.push(await upsertFeed(tx, item.feed));
+    touched.add(item.feed.slug);
+  }
+  for (const item of items) {
+    if (item.kind !== "cards") continue;
+    report.cards.push(await upsertCards(tx, item.file, item.origin));
+    touched.add(item.file.feed);
+  }
+  const changed = new Set<string>();
+  for (const feed of report.feeds) if (feed.created || feed.feedUpdated || rowsChanged(feed.entries)) changed.add(feed.slug);
+  for (const cards of report.cards) if (rowsChanged(cards.cards)) changed.add(cards.feed);
+  for (const slug of touched) {
+    const relinked = await relinkCards(tx, slug);
+    report.relinkedCards += relinked;
+    if (relinked > 0) changed.add(slug);
+  }
+  if (changed.size > 0) {
+    // The row's new version is what servers compare; clock_timestamp() records when this write happened.
+    await tx.$executeRaw`UPDATE feed SET "updatedAt" = clock_timestamp() WHERE slug = ANY(${[...changed]}::text[])`;
+    await dropUnusedVersions(tx, [...changed]);
+  }
+  return { report, changed: changed.size };
 }
 
 /**

@@ -14,7 +14,7 @@ import { createPrismaClient, type Db } from "../../server/db/database";
 import { FeedRepository } from "../../server/feeds/feed-repository";
 import { ImportFileError, readImportFile } from "../../server/feeds/import-files";
 import { deleteFeed } from "../../server/feeds/annotations";
-import { ImportError, importItems } from "../../server/feeds/importer";
+import { ImportError, importItems, inImport } from "../../server/feeds/importer";
 import { SEED_FILES, seedDatabase } from "../../server/feeds/seed";
 import { createMigratedDatabase, createTestDatabase, projectRoot, spawnServer, tempDataDir, withClient } from "./helpers";
 
@@ -172,6 +172,42 @@ describe("a seeded feed is the library's after the first start", () => {
       "Seed data: loaded (1 feed, 56 entries)",
       'Seed data: "sputnik-helsinki-2018" was changed in the library since it was seeded; left as it is (import the seed files from the library to restore it)',
       'Seed data: "sputnik-helsinki-2018" was deleted in the library since it was seeded; left as it is (import the seed files from the library to restore it)',
+    ]);
+    await db.$disconnect();
+  });
+});
+
+describe("a server that seeds while the library imports", () => {
+  it("waits for the import, then leaves the library's feed as it is", async () => {
+    const { db, url } = await freshDb();
+    await seedDatabase(db, () => undefined);
+    const item = await readImportFile(seedText);
+    if (item.kind !== "feed") throw new Error("the seed text is a feed");
+    const corrected = { ...item.feed, entries: item.feed.entries.map((entry, i) => (i === 3 ? { ...entry, body: `${entry.body} (corrected)` } : entry)) };
+
+    // The library's import has written and not committed yet when a second server starts and seeds.
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => (commit = resolve));
+    let written!: () => void;
+    const isWritten = new Promise<void>((resolve) => (written = resolve));
+    const library = inImport(db, async (_tx, write) => {
+      await write([{ kind: "feed", feed: corrected, origin: "library" }]);
+      written();
+      await committing;
+    });
+    await isWritten;
+    const log: string[] = [];
+    const seeding = seedDatabase(db, (line) => log.push(line));
+    const waitingForLock = () =>
+      withClient(url, async (client) => Number((await client.query(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rows[0].n));
+    await expect.poll(waitingForLock, { timeout: 10_000 }).toBe(1);
+    commit();
+    await Promise.all([library, seeding]);
+
+    const after = (await new FeedRepository(db).get("sputnik-helsinki-2018"))!;
+    expect(after.entries.filter((entry) => entry.body.endsWith("(corrected)"))).toHaveLength(1);
+    expect(log).toEqual([
+      'Seed data: "sputnik-helsinki-2018" was changed in the library since it was seeded; left as it is (import the seed files from the library to restore it)',
     ]);
     await db.$disconnect();
   });
