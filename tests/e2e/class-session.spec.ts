@@ -273,7 +273,7 @@ test("students join with the code from the home page; unknown codes get a clear 
 
   const response = await student.goto("/s/ZZZ-ZZZ");
   expect(response!.status()).toBe(404);
-  await expect(student.getByTestId("session-problem")).toHaveText(/No class session has the code ZZZ-ZZZ/);
+  await expect(student.getByTestId("session-problem")).toHaveText(/No class session has the code ZZZ-ZZZ\..* A session ends 14 days after its last use\./);
   // A student's browser holds no presenter key: the console refuses politely.
   await student.goto(`/s/${code}/control`);
   await expect(student.locator(".notice-error")).toContainText("does not hold the presenter key");

@@ -72,7 +72,8 @@ function SessionProblem({ lookup }: { lookup: Exclude<SessionLookup, { status: "
       message = "That is not a class session code. Codes have six letters and digits, like ABC-234.";
       break;
     case "unknown":
-      message = `No class session has the code ${formatJoinCode(lookup.code)}. Check the code with your teacher: it is shown on the projector.`;
+      // The sweep deletes expired sessions within 10 minutes (server/replay/index.ts), so an old link usually lands here.
+      message = `No class session has the code ${formatJoinCode(lookup.code)}. Check the code with your teacher: it is shown on the projector. A session ends ${SHARED_TTL_DAYS} days after its last use.`;
       break;
     case "expired":
       message = `The class session ${formatJoinCode(lookup.code)} has expired: sessions end after ${SHARED_TTL_DAYS} days without use. Ask your teacher for a new code.`;
