@@ -1,9 +1,9 @@
 "use client";
 
 /** The lines above the clock: a refusal or a link's notice, a lost connection, and a follower's place in the class. */
-import { formatJoinCode } from "@/domain/join-code";
 import type { ReplayRole } from "./feed";
 import type { ReplaySession } from "./use-replay-session";
+import { JoinCode } from "../join-code";
 import button from "../button.module.css";
 import styles from "./replay-view.module.css";
 
@@ -32,7 +32,7 @@ export function ViewNotices({ session, role, code }: { session: ReplaySession; r
               </button>
             </>
           ) : (
-            <span>Following the class live · session {formatJoinCode(code ?? "")}. Your controls only move your own view.</span>
+            <span>Following the class live · session <JoinCode code={code ?? ""} />. Your controls only move your own view.</span>
           )}
         </p>
       )}

@@ -5,7 +5,7 @@
  */
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { cache } from "react";
+import { cache, type ReactNode } from "react";
 import QRCode from "qrcode";
 import { formatJoinCode } from "@/domain/join-code";
 import { SHARED_TTL_DAYS } from "@/domain/session-ttl";
@@ -14,6 +14,7 @@ import { readSessionLookup, SESSION_LOOKUP_HEADER } from "@/server/replay/sessio
 import { services } from "@/server/services";
 import { FeedHeader, toReplayFeed } from "../../feed-header";
 import { Masthead } from "../../masthead";
+import { JoinCode } from "../../join-code";
 import { JoinForm } from "../../join-form";
 import { SessionView, type SessionRole } from "./session-view";
 
@@ -65,18 +66,26 @@ export async function SessionPage({ params, role }: CodeParams & { role: Session
   );
 }
 
-function SessionProblem({ lookup }: { lookup: Exclude<SessionLookup, { status: "found" }> | Extract<SessionLookup, { status: "found" }> }) {
-  let message: string;
+function SessionProblem({ lookup }: { lookup: SessionLookup }) {
+  let message: ReactNode;
   switch (lookup.status) {
     case "invalid":
       message = "That is not a class session code. Codes have six letters and digits, like ABC-234.";
       break;
     case "unknown":
       // The sweep deletes expired sessions within 10 minutes (server/replay/index.ts), so an old link usually lands here.
-      message = `No class session has the code ${formatJoinCode(lookup.code)}. Check the code with your teacher: it is shown on the projector. A session ends ${SHARED_TTL_DAYS} days after its last use.`;
+      message = (
+        <>
+          No class session has the code <JoinCode code={lookup.code} />. Check the code with your teacher: it is shown on the projector. A session ends {SHARED_TTL_DAYS} days after its last use.
+        </>
+      );
       break;
     case "expired":
-      message = `The class session ${formatJoinCode(lookup.code)} has expired: sessions end after ${SHARED_TTL_DAYS} days without use. Ask your teacher for a new code.`;
+      message = (
+        <>
+          The class session <JoinCode code={lookup.code} /> has expired: sessions end after {SHARED_TTL_DAYS} days without use. Ask your teacher for a new code.
+        </>
+      );
       break;
     case "rate_limited":
       message = `Too many codes that do not exist were tried from this device. Wait ${lookup.retryAfterSeconds} seconds, then try again.`;
