@@ -199,7 +199,8 @@ describe("a server that seeds while the library imports", () => {
     const log: string[] = [];
     const seeding = seedDatabase(db, (line) => log.push(line));
     const waitingForLock = () =>
-      withClient(url, async (client) => Number((await client.query(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rows[0].n));
+      withClient(url, async (client) => Number((await client.query(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 727001 AND NOT granted
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)).rows[0].n));
     await expect.poll(waitingForLock, { timeout: 10_000 }).toBe(1);
     commit();
     await Promise.all([library, seeding]);
