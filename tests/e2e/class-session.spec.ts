@@ -31,6 +31,9 @@ async function startClass(browser: Browser): Promise<{ console: Page; code: stri
   await page.waitForURL(/\/s\/[A-Z0-9]{6}\/control$/);
   const code = /\/s\/([A-Z0-9]{6})\/control/.exec(page.url())![1]!;
   await expect(page.getByTestId("join-code")).toHaveText(`${code.slice(0, 3)}-${code.slice(3)}`);
+  // Read aloud across the room: one line, not broken at its hyphen (its card is at its narrowest here).
+  const lines = await page.getByTestId("join-code").evaluate((el) => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight));
+  expect(lines).toBeLessThan(1.5);
   await expect(page.getByTestId("sim-clock")).toHaveText("18:00:00");
   return { console: page, code };
 }
