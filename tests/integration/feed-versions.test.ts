@@ -131,4 +131,16 @@ describe("a re-import while sessions run", () => {
     const d = serverProcess();
     expect((await d.find({ id: second.id }))!.feed.entries[1]!.body).toBe("Middle, corrected three times.");
   });
+
+  it("loads a kept version once per process: the sessions on it share that copy", async () => {
+    const a = serverProcess();
+    const { session: one } = await a.create("versioned", "solo");
+    const { session: two } = await a.create("versioned", "solo");
+    await importFeed("Middle, corrected four times.", true);
+    const b = serverProcess(); // after a restart, say
+    const [x, y] = [(await b.find({ id: one.id }))!, (await b.find({ id: two.id }))!];
+    expect(x.feed.version).toBe(one.feed.version);
+    expect(x.feed.entries[1]!.body).toBe("Middle, corrected three times.");
+    expect(y.feed).toBe(x.feed);
+  });
 });
