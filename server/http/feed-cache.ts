@@ -21,6 +21,7 @@ import { promisify } from "node:util";
 import zlib from "node:zlib";
 import type { FeedDetail } from "../../domain/feed";
 import { FEED_VERSION_LEASE_MS } from "../feeds/feed-repository";
+import { KeptLoads } from "../feeds/kept-loads";
 
 /** Well inside the lease: a copy in use stays in lease while the poll takes up to 150 ms. (A poll costs Prisma about 1 ms of CPU.) */
 const POLL_MS = 100;
@@ -83,8 +84,8 @@ export class FeedResponseCache {
   private readonly cached = new Map<string, Cached>();
   /** Builds under way, by slug and the version that asked for them. */
   private readonly building = new Map<string, Promise<FeedRepresentations | undefined>>();
-  /** Kept versions by slug and version, the KEPT_COPIES last asked for, least recently asked first: a version never changes. */
-  private readonly keptCopies = new Map<string, Promise<FeedRepresentations | undefined>>();
+  /** Kept versions, the KEPT_COPIES most recently asked for: a version never changes. */
+  private readonly keptCopies = new KeptLoads<FeedRepresentations>(KEPT_COPIES);
   private builds = 0;
   private readonly versions: VersionReader;
   private polling = false;
@@ -136,17 +137,7 @@ export class FeedResponseCache {
    * copies may still be here); undefined if that version was not kept.
    */
   kept(slug: string, version: string): Promise<FeedRepresentations | undefined> {
-    const key = `${slug}\n${version}`;
-    let copy = this.keptCopies.get(key);
-    if (copy) this.keptCopies.delete(key); // set again below, as the most recently asked
-    else {
-      copy = this.source.keptVersion(slug, version).then((feed) => feed && represent(feed, version));
-      const forget = () => this.keptCopies.get(key) === copy && this.keptCopies.delete(key);
-      copy.then((made) => made ?? forget(), forget); // neither a miss nor a failure is remembered
-    }
-    this.keptCopies.set(key, copy);
-    if (this.keptCopies.size > KEPT_COPIES) this.keptCopies.delete(this.keptCopies.keys().next().value!);
-    return copy;
+    return this.keptCopies.get(slug, version, () => this.source.keptVersion(slug, version).then((feed) => feed && represent(feed, version)));
   }
 
   private async build(slug: string): Promise<FeedRepresentations | undefined> {

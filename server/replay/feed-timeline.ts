@@ -10,6 +10,7 @@
 import type { ProtocolEntry } from "../../domain/protocol";
 import type { Timeline } from "../../domain/replay/clock";
 import type { FeedDetail } from "../../domain/feed";
+import { KeptLoads } from "../feeds/kept-loads";
 
 export interface FeedTimeline {
   id: string;
@@ -43,8 +44,8 @@ const KEPT_LOADED = 8;
 
 export class FeedTimelines {
   private readonly cache = new Map<string, { version: string; loaded: Promise<FeedTimeline | undefined> }>();
-  /** Kept versions as loaded, by slug and version: every session on one shares one copy. */
-  private readonly kept = new Map<string, Promise<FeedTimeline | undefined>>();
+  /** Kept versions as loaded: every session on one shares one copy. */
+  private readonly kept = new KeptLoads<FeedTimeline>(KEPT_LOADED);
 
   constructor(private readonly feeds: TimelineSource) {}
 
@@ -74,31 +75,9 @@ export class FeedTimelines {
   async at(slug: string, version: string | null): Promise<FeedTimeline | undefined> {
     const current = await this.get(slug);
     if (!current || version === null || current.version === version) return current;
-    return (await this.loadKept(current.id, slug, version)) ?? current;
-  }
-
-  /**
-   * A kept version, loaded once for every session on it (after a restart, say,
-   * each solo session on an old version would otherwise hold its own copy).
-   * A version not found is not remembered: a session just created may keep it
-   * in a moment (SessionManager.create).
-   */
-  private loadKept(id: string, slug: string, version: string): Promise<FeedTimeline | undefined> {
-    const key = `${slug}\n${version}`;
-    let loaded = this.kept.get(key);
-    if (loaded) {
-      this.kept.delete(key); // most recently asked last
-    } else {
-      loaded = this.feeds.keptVersion(slug, version).then((kept) => kept && timelineOf(id, kept, version));
-      const forget = () => this.kept.get(key) === loaded && this.kept.delete(key);
-      loaded.then((feed) => feed ?? forget(), forget);
-    }
-    this.kept.set(key, loaded);
-    for (const oldest of this.kept.keys()) {
-      if (this.kept.size <= KEPT_LOADED) break;
-      this.kept.delete(oldest);
-    }
-    return loaded;
+    // Loaded once for every session on it: after a restart, say, each solo session on an old version would otherwise hold its own copy.
+    const kept = await this.kept.get(slug, version, () => this.feeds.keptVersion(slug, version).then((feed) => feed && timelineOf(current.id, feed, version)));
+    return kept ?? current;
   }
 
   /** Keeps this version for a session just written that replays it (FeedRepository.keepVersion). */
