@@ -23,10 +23,15 @@ export type CodeParams = { params: Promise<{ code: string }> };
 /** The feed at the version the session replays, read once per request: the title and the page both need it. */
 const sessionFeed = cache((slug: string, version: string) => services().feeds.getAt(slug, version));
 
-export async function lookupCode(code: string): Promise<SessionLookup> {
+/**
+ * The code looked up, once per request (the title and the page both ask): the
+ * custom server's answer from its header, else a lookup of our own, which
+ * counts as one guess of an unknown code.
+ */
+const lookupCode = cache(async (code: string): Promise<SessionLookup> => {
   const request = await headers();
   return readSessionLookup(request.get(SESSION_LOOKUP_HEADER)) ?? services().sessions.lookup(code, "page");
-}
+});
 
 /** The title, and the preview a shared join link shows: the feed's title only, never where the class is. */
 export async function sessionTitle({ params }: CodeParams): Promise<Metadata> {
