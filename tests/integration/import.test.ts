@@ -201,8 +201,11 @@ describe("a server that seeds while the library imports", () => {
     const waitingForLock = () =>
       withClient(url, async (client) => Number((await client.query(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 727001 AND NOT granted
           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)).rows[0].n));
-    await expect.poll(waitingForLock, { timeout: 10_000 }).toBe(1);
-    commit();
+    try {
+      await expect.poll(waitingForLock, { timeout: 10_000 }).toBe(1);
+    } finally {
+      commit(); // even if the seed never waited: the library's transaction must not stay open
+    }
     await Promise.all([library, seeding]);
 
     const after = (await new FeedRepository(db).get("sputnik-helsinki-2018"))!;
