@@ -88,6 +88,13 @@ for (const size of PHONES) {
       const bar = (await transport.boundingBox())!;
       expect(bar.y + bar.height).toBeGreaterThan(size.height - 4);
       await expect(transport.getByRole("button", { name: "Next entry" })).toBeInViewport();
+      // The rest of the row scrolls sideways into reach, and back.
+      const last = transport.getByRole("button").last();
+      await expect(last).not.toBeInViewport();
+      await last.scrollIntoViewIfNeeded();
+      await expect(last).toBeInViewport();
+      await transport.evaluate((row) => (row.scrollLeft = 0));
+      await expect(transport.getByRole("button", { name: "Next entry" })).toBeInViewport();
       await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
       const padding = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector("main")!).paddingBottom));
       expect(padding).toBeGreaterThanOrEqual(bar.height);
