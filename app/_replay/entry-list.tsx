@@ -42,9 +42,11 @@ interface Props {
   only: ReadonlySet<string> | null;
   /** The entry a link or a search result points at, highlighted and scrolled to. */
   highlightKey: string | undefined;
+  /** What the list says while nothing is published: only who drives the clock is told to press Play. */
+  emptyText: string;
 }
 
-export const EntryList = memo(function EntryList({ feed, entries, timeline, clock, projector, displayZone, oldestFirst, fresh, finder, onOpenCard, only, highlightKey }: Props) {
+export const EntryList = memo(function EntryList({ feed, entries, timeline, clock, projector, displayZone, oldestFirst, fresh, finder, onOpenCard, only, highlightKey, emptyText }: Props) {
   useRenderCount("entry-list");
   const liveCount = useSimValue(clock, (c) => (c.sim === undefined ? 0 : Math.min(entries.length, entriesShownAt(timeline, c.sim))));
   // Deferred: while the scrubber is dragged, the thumb moves at once and the list follows in an
@@ -117,7 +119,7 @@ export const EntryList = memo(function EntryList({ feed, entries, timeline, cloc
             highlighted={entry.key === highlightKey}
           />
         ))}
-        {visible.length === 0 && <li className={styles.empty}>Nothing published yet. Press Play.</li>}
+        {visible.length === 0 && <li className={styles.empty}>{emptyText}</li>}
         {visible.length > 0 && listed.length === 0 && only && <li className={styles.empty}>No key event published yet.</li>}
       </ol>
       {hiddenEarlier > 0 && !previewing && (

@@ -243,9 +243,10 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
             onOpenCard={setOpenCardId}
             only={keyKeys}
             highlightKey={highlightKey}
+            emptyText={emptyListText(role)}
           />
         ) : (
-          <EmptyList />
+          <EmptyList text={emptyListText(role)} />
         )}
         <Paged off={!projector} className={styles.side}>
           <CardsAtClock
@@ -270,12 +271,19 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
 }
 
 /** The list before the session is there: as it will look with nothing published. */
-function EmptyList() {
+function EmptyList({ text }: { text: string }) {
   return (
     <div>
       <ol className={listStyles.entries} data-testid="entries">
-        <li className={listStyles.empty}>Nothing published yet. Press Play.</li>
+        <li className={listStyles.empty}>{text}</li>
       </ol>
     </div>
   );
+}
+
+/** The empty list's words: a student or the room is not the one to press Play. */
+function emptyListText(role: ReplayRole): string {
+  if (role === "follower") return "Nothing published yet: updates appear here as the class reaches them.";
+  if (role === "projector") return "Nothing published yet.";
+  return "Nothing published yet. Press Play.";
 }

@@ -203,8 +203,11 @@ test("a projector opened on a new session is a lobby with the code and QR code, 
   expect(qr.width).toBeGreaterThan(500);
   await expect(lobby).toContainText(`/s/${code.slice(0, 3)}-${code.slice(3)}`);
   // The room fills up: the projector counts the students' devices, not itself.
-  await open(browser, `/s/${code}`, { width: 390, height: 844 }, true);
+  const phone = await open(browser, `/s/${code}`, { width: 390, height: 844 }, true);
   await expect(projector.getByTestId("lobby-count")).toHaveText("1 has joined");
+  // Only the teacher is told to press Play: a student's Play would move their own view alone.
+  await expect(phone.getByTestId("entries")).toHaveText("Nothing published yet: updates appear here as the class reaches them.");
+  await expect(console.getByTestId("entries")).toHaveText("Nothing published yet. Press Play.");
   await open(browser, `/s/${code}`, { width: 1280, height: 800 });
   await expect(projector.getByTestId("lobby-count")).toHaveText("2 have joined");
   await projector.screenshot({ path: shot("room-lobby-1920x1080.png") });
@@ -216,6 +219,7 @@ test("a projector opened on a new session is a lobby with the code and QR code, 
   await console.getByRole("button", { name: "Play" }).click();
   await expect(lobby).toHaveCount(0);
   await expect(projector.getByTestId("projector-join")).toBeVisible();
+  await expect(projector.getByTestId("entries")).toHaveText("Nothing published yet."); // the first update is a minute away
   await console.getByRole("button", { name: "Next entry" }).click();
   await expect(projector.locator(".featured .entry")).toBeVisible();
   await projector.screenshot({ path: shot("room-after-lobby-1920x1080.png") });
