@@ -7,37 +7,17 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { networkAddress } from "../../server/join-address";
 import { readQrCode } from "../support/qr-reader";
+import { classPages } from "./class-pages";
 
-const FEED = "/replay/sputnik-helsinki-2018";
 const port = Number(process.env.RELIVE_E2E_PORT ?? 3197);
-const contexts: BrowserContext[] = [];
 
 // Five screens at once on a two-core machine.
 test.describe.configure({ timeout: 120_000 });
 
-test.afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
-});
-
-async function open(browser: Browser, path: string, viewport = { width: 1280, height: 800 }, phone = false): Promise<Page> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true, ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}) });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(path);
-  return page;
-}
-
-async function startClass(browser: Browser): Promise<{ console: Page; code: string }> {
-  const page = await open(browser, `${FEED}?t=18:00`, { width: 1440, height: 1000 });
-  await expect(page.getByTestId("sim-clock")).toHaveText("18:00:00");
-  await page.getByRole("button", { name: "Start a class session" }).click();
-  await page.waitForURL(/\/s\/[A-Z0-9]{6}\/control$/);
-  const code = /\/s\/([A-Z0-9]{6})\/control/.exec(page.url())![1]!;
-  return { console: page, code };
-}
+const { open, startClass } = classPages();
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
@@ -45,7 +25,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 test("the console and projector opened through localhost give phones a link, and a QR code, to the machine's network address", async ({ browser }) => {
-  const { console, code } = await startClass(browser);
+  const { console, code } = await startClass(browser, "18:00");
   const dashed = `${code.slice(0, 3)}-${code.slice(3)}`;
   const address = networkAddress(os.networkInterfaces());
   test.skip(address === undefined, "this machine has no network address: the console says so instead (unit-tested)");
@@ -63,7 +43,7 @@ test("the console and projector opened through localhost give phones a link, and
 });
 
 test("predict, then reveal: answer, change, close, hide, reveal, resume and export", async ({ browser }) => {
-  const { console, code } = await startClass(browser);
+  const { console, code } = await startClass(browser, "18:00");
   const projector = await open(browser, `/s/${code}/present`, { width: 1920, height: 1080 });
   const students = [await open(browser, `/s/${code}`), await open(browser, `/s/${code}`), await open(browser, `/s/${code}`, { width: 390, height: 844 }, true)];
   for (const page of [projector, ...students]) await expect(page.getByTestId("sim-clock")).toHaveText("18:00:00");
@@ -128,7 +108,7 @@ test("predict, then reveal: answer, change, close, hide, reveal, resume and expo
 });
 
 test("'What happens next?' is one key on the console, and a free-text answer is capped at 140 characters", async ({ browser }) => {
-  const { console, code } = await startClass(browser);
+  const { console, code } = await startClass(browser, "18:00");
   const student = await open(browser, `/s/${code}`, { width: 390, height: 844 }, true);
   await expect(student.getByTestId("sim-clock")).toHaveText("18:00:00");
   await console.locator("body").click({ position: { x: 5, y: 5 } });

@@ -6,38 +6,19 @@
  * servers peers (the socket.io adapter), and the main one would wait for this
  * one's answers for a while after it is killed.
  */
-import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { classPages } from "./class-pages";
 import { base, ownServer } from "./own-server";
 
-const contexts: BrowserContext[] = [];
-async function open(browser: Browser, url: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(url);
-  return page;
-}
-
-/** The teacher's console, on a class session started from the replay at 18:00, and its join code. */
-async function startClass(browser: Browser): Promise<{ console: Page; code: string }> {
-  const console = await open(browser, `${base}/replay/sputnik-helsinki-2018?t=18:00`, { width: 1440, height: 1000 });
-  await expect(console.getByTestId("sim-clock")).toHaveText("18:00:00");
-  await console.getByRole("button", { name: "Start a class session" }).click();
-  await console.waitForURL(/\/control$/);
-  return { console, code: /\/s\/([A-Z0-9]{6})\/control/.exec(console.url())![1]! };
-}
-
-test.afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
-});
+const { open, startClass } = classPages(base);
 
 test("the server is killed mid-session and restarted: every screen recovers by itself", async ({ browser }) => {
   test.setTimeout(120_000);
   const server = await ownServer();
   try {
-    const { console, code } = await startClass(browser);
-    const projector = await open(browser, `${base}/s/${code}/present`, { width: 1920, height: 1080 });
-    const follower = await open(browser, `${base}/s/${code}`);
+    const { console, code } = await startClass(browser, "18:00");
+    const projector = await open(browser, `/s/${code}/present`, { width: 1920, height: 1080 });
+    const follower = await open(browser, `/s/${code}`);
     const screens = [console, projector, follower];
     await console.getByText(/More cards/).click();
     await console.getByRole("button", { name: /^Pin “Syria/ }).click();
@@ -74,9 +55,9 @@ test("a question open when the server is killed keeps every answer, and the clas
   test.setTimeout(150_000);
   const server = await ownServer();
   try {
-    const { console, code } = await startClass(browser);
-    const projector = await open(browser, `${base}/s/${code}/present`, { width: 1920, height: 1080 });
-    const student = await open(browser, `${base}/s/${code}`, { width: 390, height: 844 });
+    const { console, code } = await startClass(browser, "18:00");
+    const projector = await open(browser, `/s/${code}/present`, { width: 1920, height: 1080 });
+    const student = await open(browser, `/s/${code}`, { width: 390, height: 844 });
     await expect(student.getByTestId("sim-clock")).toHaveText("18:00:00");
     await console.getByTestId("question-panel").getByRole("button", { name: /What happens next/ }).click();
     const card = student.getByTestId("question-card");

@@ -3,33 +3,18 @@
  * projector, and followers (one on a phone). After every presenter action
  * each screen shows the same simulated time, entries and pins.
  */
-import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { classPages } from "./class-pages";
 import { PROTOCOL_VERSION } from "../../domain/protocol-version";
 
-const FEED = "/replay/sputnik-helsinki-2018";
 // Several browsers at once on two cores: give each test room.
 test.describe.configure({ timeout: 90_000 });
 
-const contexts: BrowserContext[] = [];
-test.afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
-});
-
-async function open(browser: Browser, path: string, viewport = { width: 1280, height: 800 }, phone = false): Promise<Page> {
-  const context = await browser.newContext({ viewport, ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}) });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(path);
-  return page;
-}
+const { open, startClass: startFrom } = classPages();
 
 /** The teacher starts a class session from the feed, at 15:00 GMT (18:00 in Helsinki). */
 async function startClass(browser: Browser): Promise<{ console: Page; code: string }> {
-  const page = await open(browser, `${FEED}?t=18:00`, { width: 1440, height: 1000 });
-  await expect(page.getByTestId("sim-clock")).toHaveText("18:00:00");
-  await page.getByRole("button", { name: "Start a class session" }).click();
-  await page.waitForURL(/\/s\/[A-Z0-9]{6}\/control$/);
-  const code = /\/s\/([A-Z0-9]{6})\/control/.exec(page.url())![1]!;
+  const { console: page, code } = await startFrom(browser, "18:00");
   await expect(page.getByTestId("join-code")).toHaveText(`${code.slice(0, 3)}-${code.slice(3)}`);
   // Read aloud across the room: one line, not broken at its hyphen (its card is at its narrowest here).
   const lines = await page.getByTestId("join-code").evaluate((el) => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight));

@@ -7,34 +7,13 @@
  */
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
+import { classPages, FEED } from "./class-pages";
 
-const FEED = "/replay/sputnik-helsinki-2018";
 const shot = (name: string) => path.join(test.info().project.outputDir, "screenshots", name);
 test.describe.configure({ timeout: 90_000 });
 
-const contexts: BrowserContext[] = [];
-test.afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
-});
-
-async function open(browser: Browser, path: string, viewport: { width: number; height: number }, phone = false): Promise<Page> {
-  const context = await browser.newContext({ viewport, ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}) });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(path);
-  return page;
-}
-
-/** A class session started from the feed at `t` (or at its start); returns the console and the code. */
-async function startClass(browser: Browser, t?: string): Promise<{ console: Page; code: string }> {
-  const page = await open(browser, t ? `${FEED}?t=${t}` : FEED, { width: 1440, height: 1000 });
-  await page.getByTestId("sim-clock").filter({ hasText: /\d\d:\d\d:\d\d/ }).waitFor();
-  await page.getByRole("button", { name: "Start a class session" }).click();
-  await page.waitForURL(/\/s\/[A-Z0-9]{6}\/control$/);
-  await page.getByTestId("next-entry").waitFor();
-  return { console: page, code: /\/s\/([A-Z0-9]{6})\/control/.exec(page.url())![1]! };
-}
+const { open, startClass } = classPages();
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
