@@ -174,18 +174,8 @@ async function readFeed(client: Client, slug: string): Promise<FeedDetail | unde
   };
 }
 
-interface FeedRow {
-  slug: string;
-  title: string;
-  outlet: string;
-  description: string;
-  sourceUrl: string | null;
-  eventZone: string;
-  publishedZone: string;
-  eventDate: string;
-  coverageStart: Date;
-  coverageEnd: Date;
-}
+/** A feed's row as it is read: the summary's fields, its coverage as dates. */
+type FeedRow = Omit<FeedSummary, "coverageStart" | "coverageEnd" | "entryCount"> & { coverageStart: Date; coverageEnd: Date };
 
 function toSummary(feed: FeedRow, entryCount: number): FeedSummary {
   return {
