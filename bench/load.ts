@@ -8,18 +8,20 @@
  * Followers come in two kinds:
  * - "replay": the project's own client (ReplayClient + ClockSync), each with
  *   its own NTP-style sync; used for sync skew, fan-out and emission lateness.
- * - "raw": a bare socket.io connection that joins with `session:join` and
- *   timestamps what it receives; used for the 5,000+ fan-out and capacity.
+ * - "raw": the socket.io protocol alone (bench/lite-socket.ts), which joins
+ *   with `session:join`, answers probes and timestamps what it receives;
+ *   used for the 5,000+ fan-out and capacity, and against bare socket.io.
  *
  * Every wait here is bounded; the process exits by itself when the parent
  * goes away or after LIFETIME_MS.
  */
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { io } from "socket.io-client";
-import { monotonicNow, ReplayClient, request, RequestRefused, type ReplaySocket } from "../client/replay-client";
+import { monotonicNow, ReplayClient, RequestRefused, type ReplaySocket } from "../client/replay-client";
 import type { Command } from "../domain/protocol";
 import { PROTOCOL_VERSION, RATE_LIMIT } from "../domain/protocol-constants";
 import { percentile, percentileOfSorted } from "./lib";
+import { LiteSocket, stateRevision } from "./lite-socket";
 import * as clock from "../domain/replay/clock";
 
 // ---------------------------------------------------------------------------
@@ -269,7 +271,8 @@ function watchStalls(): { stop: () => LoadStalls } {
 interface Follower {
   index: number;
   group: string;
-  socket: ReplaySocket;
+  /** A replay follower's socket.io-client socket, or a raw follower's. */
+  socket: ReplaySocket | LiteSocket;
   client: ReplayClient | undefined;
   /** performance.now() at receipt of each session:state, by clock revision. */
   stateAt: Map<number, number>;
@@ -310,7 +313,7 @@ let presenter: ReplayClient | undefined;
 let presenterCode = "";
 let emission: EmissionRecorder | undefined;
 /** The newest session:state a raw follower of the real server received: the bare server broadcasts the same. */
-let lastRealState: unknown;
+let lastRealState: string | undefined;
 
 /** The presenter's share of the server's token bucket (RATE_LIMIT): a margin, so that its own pings and status never tip it over. */
 const PRESENTER_SHARE = 0.75;
@@ -396,53 +399,58 @@ async function startPresenter(url: string, feed: string): Promise<PresenterInfo>
 }
 
 function addFollower(url: string, group: string, kind: "replay" | "raw"): Follower {
-  const socket = openSocket(url);
   const follower: Follower = {
     index: followerSerial++,
     group,
-    socket,
+    socket: kind === "replay" ? openSocket(url) : new LiteSocket(url, { protocol: PROTOCOL_VERSION }, CONNECT_TIMEOUT_MS),
     client: undefined,
     stateAt: new Map(),
     connected: false,
     joined: false,
     resyncTimer: undefined,
   };
-  // Registered before ReplayClient's own listeners, so the timestamp is taken first.
-  socket.on("session:state", (snapshot) => {
+  const received = (revision: number) => {
     const at = performance.now();
-    const revision = snapshot.clock.revision;
     if (!follower.joined || follower.stateAt.has(revision)) return;
     follower.stateAt.set(revision, at);
     receipts.set(revision, (receipts.get(revision) ?? 0) + 1);
-  });
-  if (kind === "replay") {
-    // Arrival, for the note: how far ahead of its instant each message came.
-    socket.on("session:entries", (payload) => {
-      const local = monotonicNow();
-      const recorder = emission;
-      const view = follower.client?.view;
-      const first = payload.entries[0];
-      if (!recorder || !view || !first || !recorder.groups.has(group)) return;
-      const due = clock.serverTimeOfSim(follower.client!.liveClock()!, view.timeline, Date.parse(first.publishedAt));
-      if (due !== null) recorder.ahead.push(due - (local + follower.client!.sync.offset));
-    });
-  } else {
-    socket.on("session:state", (snapshot) => {
-      if (snapshot.clock.revision < 1_000_000) lastRealState = snapshot;
-    });
-    // A real client answers the server's probes (socket/presence.ts); so does this one, on the presenter's clock.
-    socket.on("session:probe", (_probe, ack) => {
-      const revisions = [...follower.stateAt.keys()];
-      ack({ serverNow: monotonicNow() + (presenter?.sync.offset ?? 0), revision: revisions.length ? Math.max(...revisions) : 0, cursor: 0, detached: false });
-    });
-  }
-  socket.on("disconnect", (reason) => {
+  };
+  const disconnected = (reason: string) => {
     if (!follower.connected) return;
     follower.connected = false;
     if (follower.joined) liveJoined--;
     follower.joined = false;
     disconnects[reason] = (disconnects[reason] ?? 0) + 1;
+  };
+  const socket = follower.socket;
+  if (socket instanceof LiteSocket) {
+    socket.on("session:state", (json) => {
+      const revision = stateRevision(json);
+      if (revision === undefined) return;
+      received(revision);
+      if (revision < 1_000_000) lastRealState = json;
+    });
+    // A real client answers the server's probes (socket/presence.ts); so does this one, on the presenter's clock.
+    socket.on("session:probe", (_json, ack) => {
+      const revisions = [...follower.stateAt.keys()];
+      ack?.({ serverNow: monotonicNow() + (presenter?.sync.offset ?? 0), revision: revisions.length ? Math.max(...revisions) : 0, cursor: 0, detached: false });
+    });
+    socket.onDisconnect(disconnected);
+    return follower;
+  }
+  // Registered before ReplayClient's own listeners, so the timestamp is taken first.
+  socket.on("session:state", (snapshot) => received(snapshot.clock.revision));
+  // Arrival, for the note: how far ahead of its instant each message came.
+  socket.on("session:entries", (payload) => {
+    const local = monotonicNow();
+    const recorder = emission;
+    const view = follower.client?.view;
+    const first = payload.entries[0];
+    if (!recorder || !view || !first || !recorder.groups.has(group)) return;
+    const due = clock.serverTimeOfSim(follower.client!.liveClock()!, view.timeline, Date.parse(first.publishedAt));
+    if (due !== null) recorder.ahead.push(due - (local + follower.client!.sync.offset));
   });
+  socket.on("disconnect", disconnected);
   return follower;
 }
 
@@ -518,7 +526,7 @@ async function connectFollowers(request_: Extract<LoadRequest, { cmd: "connect" 
     await Promise.all(
       batch.map(async (follower) => {
         try {
-          await whenConnected(follower.socket);
+          await (follower.socket instanceof LiteSocket ? follower.socket.opened : whenConnected(follower.socket));
           follower.connected = true;
           open.push(follower);
         } catch (error) {
@@ -533,7 +541,7 @@ async function connectFollowers(request_: Extract<LoadRequest, { cmd: "connect" 
       // that round trips stay representative of a follower's own link rather than of the herd
       // sharing this process (real followers do not share one event loop).
       await pool(open, SYNC_CONCURRENCY, async (follower) => {
-        follower.client = new ReplayClient(follower.socket);
+        follower.client = new ReplayClient(follower.socket as ReplaySocket);
         watchReleases(follower);
         try {
           await follower.client.sync.sync(8);
@@ -559,7 +567,8 @@ async function connectFollowers(request_: Extract<LoadRequest, { cmd: "connect" 
               const phase = (follower.index * 7919) % RESYNC_INTERVAL_MS;
               follower.resyncTimer = setTimeout(() => follower.client?.sync.start(RESYNC_INTERVAL_MS), phase);
             } else {
-              await request(follower.socket, "session:join", { code: presenterCode }, CONNECT_TIMEOUT_MS);
+              const answer = (await (follower.socket as LiteSocket).emitWithAck("session:join", { code: presenterCode }, CONNECT_TIMEOUT_MS)) as { ok: boolean; message?: string };
+              if (!answer.ok) throw new Error(`join refused: ${answer.message}`);
             }
             if (!follower.connected) throw new Error("disconnected while joining");
             follower.joined = true;
@@ -763,8 +772,8 @@ async function runVersus(request_: Extract<LoadRequest, { cmd: "versus" }>): Pro
     await waitFor(() => lastRealState !== undefined, WAIT_STATE_MS);
   }
   if (!lastRealState) throw new Error("no session:state reached a raw follower of the real server");
-  const payload = lastRealState;
-  const payloadBytes = Buffer.byteLength(JSON.stringify(payload));
+  const payload: unknown = JSON.parse(lastRealState);
+  const payloadBytes = Buffer.byteLength(lastRealState);
   await (bare.timeout(10_000).emitWithAck as unknown as (event: string, payload: unknown) => Promise<unknown>).call(bare.timeout(10_000), "bare:payload", payload);
   const inGroups = (names: string[]) => {
     const set = new Set(names);
