@@ -243,10 +243,10 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
             onOpenCard={setOpenCardId}
             only={keyKeys}
             highlightKey={highlightKey}
-            emptyText={emptyListText(role)}
+            emptyText={emptyListText(role, controls)}
           />
         ) : (
-          <EmptyList text={emptyListText(role)} />
+          <EmptyList text={emptyListText(role, controls)} />
         )}
         <Paged off={!projector} className={styles.side}>
           <CardsAtClock
@@ -281,9 +281,8 @@ function EmptyList({ text }: { text: string }) {
   );
 }
 
-/** The empty list's words: a student or the room is not the one to press Play. */
-function emptyListText(role: ReplayRole): string {
+/** The empty list's words: only a screen whose Play moves the replay asks for it (not a student's, the projector's or a kiosk's). */
+function emptyListText(role: ReplayRole, controls: boolean): string {
   if (role === "follower") return "Nothing published yet: updates appear here as the class reaches them.";
-  if (role === "projector") return "Nothing published yet.";
-  return "Nothing published yet. Press Play.";
+  return controls ? "Nothing published yet. Press Play." : "Nothing published yet.";
 }

@@ -1,7 +1,8 @@
 /**
  * The exhibition screen (?kiosk=1) runs by itself: no controls, playing at
  * the link's speed, resting at the end and looping, and back by itself after
- * a network drop and after the server is killed and restarted. Runs on a server of its own (own-server.ts).
+ * a network drop and after the server is killed and restarted (on a server of its own, own-server.ts);
+ * and, having no Play, it never asks for one.
  */
 import { expect, test } from "@playwright/test";
 import { base, ownServer } from "./own-server";
@@ -42,4 +43,12 @@ test("a kiosk loops through the end and recovers from a server restart without a
     await context.close();
     await server.close();
   }
+});
+
+test("a kiosk before the first update asks no one to press Play: it has no Play", async ({ page }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto("/replay/sputnik-helsinki-2018?kiosk=1&speed=1&t=12:44");
+  await expect(page.getByTestId("sim-clock")).toHaveText(/^12:44:0\d$/);
+  await expect(page.getByTestId("entries")).toHaveText("Nothing published yet.");
+  await expect(page.getByRole("button", { name: "Play" })).toHaveCount(0);
 });
