@@ -112,7 +112,7 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, action: string]> = 
   ["Home / End", "Start or end"],
   ["/", "Search what has been published"],
   ["f", "Fullscreen"],
-  ["b or .", "Blank the screen"],
+  ["b or .", "Blank the screen (console: the projector)"],
   ["q", "Console: ask the class “What happens next?”"],
   ["?", "This help"],
 ];

@@ -45,6 +45,8 @@ describe("the replay's key map", () => {
     expect(keyAction(press("b"), context)).toEqual({ type: "toggle-blank" });
     expect(keyAction(press("."), { ...context, role: "presenter" })).toEqual({ type: "command", command: { type: "blank", blanked: true } });
     expect(keyAction(press("b"), { ...context, role: "presenter", projectorBlanked: true })).toEqual({ type: "command", command: { type: "blank", blanked: false } });
+    // The help a teacher reads on the console says which screen goes blank.
+    expect(KEY_HELP.find(([key]) => key === "b or .")?.[1]).toMatch(/console: the projector/);
   });
 
   it("answers only its own screen's keys on the projector", () => {
