@@ -151,6 +151,7 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
   }
 
   const featured = projector ? view?.entries[featuredCount - 1] : undefined;
+  const questionShown = question.current && !(question.current.status === "revealed" && view?.clock.playing) ? question.current : undefined;
 
   return (
     <div
@@ -166,12 +167,12 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
       <ClockBar feed={feed} clock={clock} join={lobby ? undefined : join} projector={projector} timeline={view?.timeline} />
       {lobby && mode.kind === "session" && joinUrl && <Lobby code={mode.code} url={joinUrl} qrSvg={joinQrSvg} followers={followers} />}
 
-      {question.current && !(question.current.status === "revealed" && view?.clock.playing) && (
+      {questionShown && (
         // Until the class plays on after the reveal: then it sees what really happened.
         role === "projector" ? (
-          <QuestionOnProjector question={question.current} following={followers} />
+          <QuestionOnProjector question={questionShown} following={followers} />
         ) : (
-          <QuestionCard question={question.current} state={question} />
+          <QuestionCard question={questionShown} state={question} />
         )
       )}
 
@@ -219,8 +220,8 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
 
       {featured && !lobby && (
         <section className={`${styles.featured} featured`} aria-label="Latest update">
-          {/* Too long for the screen, it pages; the clicker's PageDown/PageUp (or ↓/↑) turn the pages. */}
-          <Paged clicker resetKey={featured.id} testId="featured-pager">
+          {/* Too long for the screen, it pages; the clicker's PageDown/PageUp (or ↓/↑) turn the pages (a question's, while one is up). */}
+          <Paged clicker={!questionShown} resetKey={featured.id} testId="featured-pager">
             <ol className={styles.featuredList}>
               <EntryView entry={featured} eventZone={feed.eventZone} publishedZone={feed.publishedZone} featured />
             </ol>

@@ -2,7 +2,8 @@
  * The class in a real room: a phone shows the clock and the newest headline
  * without scrolling, the projector is readable from the back (nothing under
  * 28 px at 1920×1080, nothing cut off at smaller sizes: a long newest entry
- * pages), and before the first play the projector is a lobby.
+ * pages, and so do a long question's choices and results), and before the
+ * first play the projector is a lobby.
  * Screenshots go to screenshots/room-*.png in the output folder (test-results, or --output).
  */
 import path from "node:path";
@@ -170,6 +171,64 @@ test("the projector is read from the back: 28 px text at 1920×1080, and at ever
     await projector.keyboard.press("ArrowUp");
     await expect(mark).toContainText(/^1 \/ \d/);
   }
+});
+
+test("a question as long as a question may be, with six long choices, stays on every projector's screen: its choices and results page, its prompt and count stay", async ({ browser }) => {
+  const { console, code } = await startClass(browser, "18:00");
+  const projectors: Page[] = [];
+  for (const size of PROJECTORS) projectors.push(await open(browser, `/s/${code}/present`, size));
+  const student = await open(browser, `/s/${code}`, { width: 390, height: 844 }, true);
+  const prompt = `What will Trump say when a reporter asks him whom he believes about election interference ${"and why ".repeat(20)}`.slice(0, 199) + "?";
+  const choices = Array.from({ length: 6 }, (_, index) => `Choice ${index + 1}: ${"he says something long and careful about it ".repeat(3)}`.slice(0, 80));
+  const panel = console.getByTestId("question-panel");
+  await panel.getByRole("button", { name: "Another question…" }).click();
+  await panel.getByLabel("Question").fill(prompt);
+  for (const [index, choice] of choices.entries()) {
+    if (index >= 2) await panel.getByRole("button", { name: "Add a choice" }).click();
+    await panel.getByLabel(`Choice ${index + 1}`).fill(choice);
+  }
+  await panel.getByRole("button", { name: "Ask", exact: true }).click();
+  await student.getByRole("button", { name: choices[4], exact: true }).click();
+
+  const onScreen = async (projector: Page, stage: string) => {
+    const size = projector.viewportSize()!;
+    const card = (await projector.getByTestId("projected-question").boundingBox())!;
+    expect(card.y + card.height, `${size.width}×${size.height}, ${stage}`).toBeLessThanOrEqual(size.height);
+    expect(await clippedText(projector), `${size.width}×${size.height}, ${stage}`).toEqual([]);
+  };
+  for (const projector of projectors) {
+    await expect(projector.getByTestId("answered-count")).toHaveText("1 of 1 answered");
+    await onScreen(projector, "open");
+  }
+  // On the smallest screen the choices page, and a page holds lines, not a sliver of one.
+  const small = projectors[2]!;
+  const pager = small.getByTestId("question-pager");
+  await expect(pager).toHaveAttribute("data-pager", "paged");
+  expect(await pager.evaluate((box) => box.clientHeight / box.querySelector("li")!.getBoundingClientRect().height)).toBeGreaterThanOrEqual(1);
+  await small.screenshot({ path: shot("room-question-open-1024x768.png") });
+
+  await panel.getByRole("button", { name: "Close answers" }).click();
+  await panel.getByLabel("What really happened").selectOption({ label: choices[4] });
+  await panel.getByRole("button", { name: "Reveal to the class" }).click();
+  for (const projector of projectors) {
+    await expect(projector.getByTestId("result-bar")).toHaveCount(6);
+    await onScreen(projector, "revealed");
+  }
+  // On the smallest screen the results page: the clicker turns to the last page, where the last choice is, and back.
+  const mark = small.getByTestId("question-pager-page");
+  await expect(mark).toHaveText(/^1 \/ \d+ · PageDown for more$/);
+  const pages = parseInt((await mark.textContent())!.split("/ ")[1]!, 10);
+  await expect(small.getByTestId("result-bar").nth(5)).not.toBeInViewport();
+  for (let page = 2; page <= pages; page++) {
+    await small.keyboard.press("PageDown");
+    await expect(mark).toHaveText(new RegExp(`^${page} /`));
+  }
+  await expect(small.getByTestId("result-bar").nth(5)).toBeInViewport();
+  await expect(small.getByTestId("sim-clock")).toHaveText("18:00:00"); // the clicker paged; it did not step the class
+  await small.screenshot({ path: shot("room-question-revealed-1024x768.png") });
+  await small.keyboard.press("PageUp");
+  await expect(mark).toHaveText(new RegExp(`^${pages - 1} /`));
+  await projectors[0]!.screenshot({ path: shot("room-question-revealed-1920x1080.png") });
 });
 
 test("a projector opened on a new session is a lobby with the code and QR code, and shows the replay after Play", async ({ browser }) => {
