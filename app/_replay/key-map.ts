@@ -3,7 +3,8 @@
  * without a browser; `use-key-map.ts` listens and carries the action out.
  * Presentation clickers send PageUp/PageDown, "." and b, so those work too.
  * The projector follows the class and answers only its screen's keys; there
- * PageDown/PageUp and ↓/↑ turn the pages of a long update (paged.tsx).
+ * PageDown/PageUp and ↓/↑ turn the pages of a long update, or of a question's
+ * answers while one is up (paged.tsx).
  */
 import type { Command } from "@/domain/protocol";
 import { bounds, RATE_PRESETS, type ClockState, type Timeline } from "@/domain/replay/clock";
@@ -106,7 +107,7 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, action: string]> = 
   ["Space or k", "Play or pause"],
   ["j / l", "Back or forward 1 minute (Shift: 10 minutes)"],
   ["← → or PageUp PageDown", "Previous or next update"],
-  ["↓ ↑ or PageDown PageUp, on the projector", "Next or previous page of a long update"],
+  ["↓ ↑ or PageDown PageUp, on the projector", "Next or previous page of a long update, or of a question's answers"],
   ["< / >", "Slower or faster"],
   ["0 – 9", "Jump to 0 – 90 % of the coverage"],
   ["Home / End", "Start or end"],
