@@ -216,8 +216,11 @@ test("a question as long as a question may be, with six long choices, stays on e
   }
   // On the smallest screen the results page: the clicker turns to the last page, where the last choice is, and back.
   const mark = small.getByTestId("question-pager-page");
-  await expect(mark).toHaveText(/^1 \/ \d+ · PageDown for more$/);
+  await expect(mark).toHaveText(/^\d+ \/ \d+ · PageDown for more$/);
   const pages = parseInt((await mark.textContent())!.split("/ ")[1]!, 10);
+  // From the first page, whichever the 12 s turn has reached by now.
+  for (let page = 1; page < pages; page++) await small.keyboard.press("PageUp");
+  await expect(mark).toHaveText(/^1 \//);
   await expect(small.getByTestId("result-bar").nth(5)).not.toBeInViewport();
   for (let page = 2; page <= pages; page++) {
     await small.keyboard.press("PageDown");
