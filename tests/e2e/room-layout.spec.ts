@@ -232,6 +232,12 @@ test("a question as long as a question may be, with six long choices, stays on e
   await small.keyboard.press("PageUp");
   await expect(mark).toHaveText(new RegExp(`^${pages - 1} /`));
   await projectors[0]!.screenshot({ path: shot("room-question-revealed-1920x1080.png") });
+  // Beneath it, the latest update had no room: it stepped aside rather than show a sliver, and comes back when the class plays on.
+  await expect(small.getByTestId("featured-pager")).toBeHidden();
+  await console.getByRole("button", { name: "Play", exact: true }).click();
+  await expect(small.getByTestId("projected-question")).toHaveCount(0);
+  await expect(small.getByTestId("featured-pager")).toBeVisible();
+  expect(await clippedText(small)).toEqual([]);
 });
 
 test("a projector opened on a new session is a lobby with the code and QR code, and shows the replay after Play", async ({ browser }) => {
