@@ -35,7 +35,7 @@ import { useKiosk } from "./use-kiosk";
 import { useAudience, useLobby } from "./use-lobby";
 import { useReplaySession } from "./use-replay-session";
 import { ViewNotices } from "./view-notices";
-import { useQuestion } from "./questions/use-question";
+import { projectsAnswers, useQuestion } from "./questions/use-question";
 import listStyles from "./entry-list.module.css";
 import styles from "./replay-view.module.css";
 
@@ -220,8 +220,8 @@ export function ReplayView({ feed, mode, projector, joinUrl, joinQrSvg, sessionP
 
       {featured && !lobby && (
         <section className={`${styles.featured} featured`} aria-label="Latest update">
-          {/* Too long for the screen, it pages; the clicker's PageDown/PageUp (or ↓/↑) turn the pages (a question's, while one is up). */}
-          <Paged clicker={!questionShown} resetKey={featured.id} testId="featured-pager">
+          {/* Too long for the screen, it pages; the clicker's PageDown/PageUp (or ↓/↑) turn the pages (a question's list, while one is up). */}
+          <Paged clicker={!(questionShown && projectsAnswers(questionShown))} resetKey={featured.id} testId="featured-pager">
             <ol className={styles.featuredList}>
               <EntryView entry={featured} eventZone={feed.eventZone} publishedZone={feed.publishedZone} featured />
             </ol>

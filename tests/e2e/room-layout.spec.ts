@@ -151,11 +151,14 @@ test("the projector is read from the back: 28 px text at 1920×1080, and at ever
     if (size.width === 1024) expect(await seriousViolations(projector)).toEqual([]);
   }
 
-  // A long update (three paragraphs) is too long for the smaller screens: it pages, and the clicker's PageDown turns the page.
+  // A long update (three paragraphs) is too long for the smaller screens: it pages, and the clicker's PageDown turns the page,
+  // also under an open "What happens next?", which has nothing of its own to page.
   await console.getByRole("textbox", { name: "Jump to" }).fill("21:01:30");
   await console.getByRole("button", { name: "Go" }).click();
+  await console.getByTestId("question-panel").getByRole("button", { name: /What happens next/ }).click();
   for (const [index, size] of PROJECTORS.entries()) {
     const projector = projectors[index]!;
+    await expect(projector.getByTestId("answered-count")).toBeVisible();
     await expect(projector.locator(".featured .entry")).toContainText("Russia's International Authority Surged");
     expect(await clippedText(projector), `${size.width}×${size.height}, long update`).toEqual([]);
     const pager = projector.getByTestId("featured-pager");

@@ -9,6 +9,7 @@
 import type { PublicQuestionView } from "@/domain/classroom/questions";
 import { Paged } from "../paged";
 import { QuestionResultsView } from "./question-results";
+import { projectsAnswers } from "./use-question";
 import styles from "./questions.module.css";
 
 export function QuestionOnProjector({ question, following }: { question: PublicQuestionView; following: number | undefined }) {
@@ -16,7 +17,7 @@ export function QuestionOnProjector({ question, following }: { question: PublicQ
   return (
     <section className={`${styles.card} ${styles.projected}`} aria-label="Question to the class" data-testid="projected-question">
       <h2 className={styles.prompt}>{question.prompt}</h2>
-      {(revealed || question.kind === "choice") && (
+      {projectsAnswers(question) && (
         <Paged className={styles.pagedAnswers} clicker resetKey={`${question.id}:${question.status}`} testId="question-pager">
           {revealed ? (
             <QuestionResultsView results={question.results} options={question.options} correctOption={question.correctOption} />

@@ -15,6 +15,15 @@ import type { ClientPayload } from "@/domain/protocol";
 
 export type QuestionInput = ClientPayload<"question:open">["question"];
 
+/**
+ * Whether the projector lists something under the question's prompt (its
+ * choices, or once revealed the answers): that list pages, and takes the
+ * clicker from the update beneath while it is up.
+ */
+export function projectsAnswers(question: PublicQuestionView): boolean {
+  return question.status === "revealed" || question.kind === "choice";
+}
+
 export interface QuestionState {
   /** The class's view (followers, projector), or null before any question. */
   current: PublicQuestionView | null;
