@@ -162,13 +162,19 @@ test("two consoles (a laptop and a phone as a remote) send conflicting commands,
   await console.keyboard.press("k");
   await expect(console.getByTestId("play-state")).toHaveText(/Paused|Playing/);
   // Settle: pause from one side, then every screen must agree exactly. Commands
-  // from either console may still be on their way, and one may play or pause
-  // the class between reading the state and clicking; so pause until it holds.
+  // from either console may still be on their way (a phone's End landed after
+  // the console already read Paused), and one may play, pause or seek the class
+  // between reading the state and clicking; so pause until the class holds
+  // still, paused, for a second: longer than any command takes to land.
   const pause = console.getByRole("button", { name: "Pause" });
+  const state = () => Promise.all([console.getByTestId("play-state").textContent(), console.getByTestId("sim-clock").textContent()]);
   await expect(async () => {
     if (await pause.isVisible()) await pause.click({ timeout: 1_000 });
     await expect(console.getByTestId("play-state")).toHaveText(/^Paused/, { timeout: 2_000 });
-  }).toPass({ timeout: 20_000 });
+    const before = await state();
+    await console.waitForTimeout(1_000);
+    expect(await state()).toEqual(before);
+  }).toPass({ timeout: 30_000 });
   for (const page of [console, remote, follower]) await expect(page.getByTestId("play-state")).toHaveText(/^Paused/);
   await expectInStep(console, [remote, follower]);
   const rate = await console.getByTestId("play-state").textContent();
