@@ -175,31 +175,41 @@ export function readBodyWithin(req: IncomingMessage, res: ServerResponse, max = 
 
 /** Answers 413 and closes the connection once the answer is out: the rest of the body is never used. */
 export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, max = MAX_REQUEST_BODY_BYTES): void {
-  const socket = req.socket;
-  if (res.headersSent) return void socket.destroy();
+  if (res.headersSent) return void req.socket.destroy();
   const body = JSON.stringify({ error: "too_large", message: `Request bodies are limited to ${max} bytes` });
-  // Node ends a "Connection: close" response with destroySoon(): close lingering instead (see below).
-  socket.destroySoon = () => closeLingering(socket);
-  res.writeHead(413, {
-    "Content-Type": "application/json; charset=utf-8",
-    "Content-Length": Buffer.byteLength(body),
-    "Cache-Control": "no-store",
-    Connection: "close",
-  });
+  closeAfterAnswer(req, res);
+  res.writeHead(413, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store" });
   res.end(req.method === "HEAD" ? undefined : body);
 }
 
 /**
  * For requests whose body someone else reads (socket.io's long-polling, with
- * its own 16 KiB cap): if the answer goes out before the body has ended, the
- * connection is closed. Otherwise Node would read and drop the rest to keep
- * the connection, and a chunked body that never ends would be read forever.
+ * its own 16 KiB cap), or that may be refused before it is read (the
+ * library's key and origin checks): if the answer goes out before the body
+ * has ended, the connection is closed after it. Otherwise Node would read
+ * and drop the rest to keep the connection, and a chunked body that never
+ * ends would be read forever.
  */
 export function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
   if (!hasBody(req)) return;
-  res.once("finish", () => {
-    if (!req.complete) closeLingering(req.socket);
-  });
+  const writeHead = res.writeHead;
+  // Every answer passes here, also one sent by end() alone (Node writes its head through writeHead).
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse["writeHead"]>) {
+    if (!req.complete) closeAfterAnswer(req, res);
+    return writeHead.apply(this, args);
+  } as ServerResponse["writeHead"];
+}
+
+/**
+ * Marks the answer as the connection's last: it says "Connection: close",
+ * so a keep-alive client sends its next request on a new connection, and
+ * Node ends the connection once the answer is out. Node does that with
+ * destroySoon(); here it closes lingering instead (below).
+ */
+function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
+  const socket = req.socket;
+  socket.destroySoon = () => closeLingering(socket);
+  res.setHeader("Connection", "close");
 }
 
 /** How long a connection cut under a client that is still sending is read (and dropped) before it is closed. */

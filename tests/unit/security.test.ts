@@ -257,6 +257,37 @@ describe("request bodies, counted as they arrive (loopback server)", () => {
     expect(result.closed).toBe(true);
   });
 
+  it("ends a connection refused before its body was read, and says so, so a keep-alive client's next request gets a new one", async () => {
+    // As the library refuses a request from another site: closeIfBodyUnread, then an answer without reading.
+    server = http.createServer((req, res) => {
+      closeIfBodyUnread(req, res);
+      res.statusCode = req.method === "POST" ? 403 : 200;
+      res.end(req.method);
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string, holdBody: boolean) =>
+      new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+        const req = http.request({ port, host: "127.0.0.1", method, path: "/", agent, headers: holdBody ? { "content-length": "100" } : {} }, (res) => {
+          let text = "";
+          res.on("data", (data) => (text += data));
+          res.on("end", () => {
+            // The body comes only after the answer, as from a client that sent its headers first.
+            if (holdBody) req.end("z".repeat(100));
+            resolve({ status: res.statusCode!, connection: res.headers.connection, body: text });
+          });
+        });
+        req.on("error", (error) => (holdBody ? undefined : reject(error)));
+        if (holdBody) req.flushHeaders();
+        else req.end();
+      });
+    expect(await send("POST", true)).toEqual({ status: 403, connection: "close", body: "POST" });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await send("GET", false)).toEqual({ status: 200, connection: "keep-alive", body: "GET" });
+    agent.destroy();
+  });
+
   it("lets a body within the cap through, and keeps the connection", async () => {
     const port = await start("app");
     const agent = new http.Agent({ keepAlive: true });
