@@ -21,10 +21,10 @@ import {
   closeIfBodyUnread,
   HostAllowList,
   malformedPath,
-  MAX_REQUEST_BODY_BYTES,
   ORIGIN_REFUSAL,
   originAllowed,
   readBodyWithin,
+  refuseTooLarge,
   refuseUpgrade,
 } from "./http/security";
 import { LibraryGuard } from "./library/guard";
@@ -177,10 +177,7 @@ export async function startServer(env: Env, log: (line: string) => void = consol
       if (draining) res.setHeader("Connection", "close");
       // The library's routes read their own bodies, uploads included, each against its own limit.
       if (isLibrary) return void routeLibrary(req, res);
-      if (bodyTooLarge(req)) {
-        res.setHeader("Connection", "close");
-        return sendJson(res, 413, { error: "too_large", message: `Request bodies are limited to ${MAX_REQUEST_BODY_BYTES} bytes` });
-      }
+      if (bodyTooLarge(req)) return refuseTooLarge(req, res);
       // No route takes a body: one that comes (chunked, say) is read and dropped first, and cut at the cap.
       void readBodyWithin(req, res).then((proceed) => proceed && route(req, res, isApi));
     };
