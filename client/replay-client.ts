@@ -333,6 +333,24 @@ export class ReplayClient {
     return this.mode?.kind === "detached" ? this.mode.clock : this.liveClock();
   }
 
+  /**
+   * The clock this screen's controls act on. A presenter's is the session's
+   * newest, also while it is announced and not yet in force (up to the
+   * lead): a second press within the lead builds on the first, so Pause
+   * takes back a Play the class has not seen yet, and a second "faster"
+   * goes faster again. A follower's controls act on its own clock, from now.
+   */
+  controlClock(): clock.ClockState | undefined {
+    return this.secret !== undefined ? this.view?.clock : this.currentClock();
+  }
+
+  /** The simulated time those controls start from: where the newest clock takes the class once it is in force. */
+  controlSimTime(): number | undefined {
+    const view = this.view;
+    if (!view || this.secret === undefined) return this.simTime();
+    return clock.simTimeAt(view.clock, view.timeline, Math.max(this.sync.serverNow(), view.clock.serverTimeAtAnchor));
+  }
+
   /** Simulated time shown now, computed locally from the clock state and the synced server time. */
   simTime(serverNow = this.sync.serverNow()): number | undefined {
     const live = this.liveSimTime(serverNow);

@@ -17,10 +17,12 @@ export interface SimReading {
   sim: number | undefined;
   /** The clock in force now: it changes when a command takes effect, not only when a state arrives. */
   clock: ClockState | undefined;
+  /** The clock the controls act on (ReplayClient.controlClock): a presenter's newest, before it takes effect. */
+  controls: ClockState | undefined;
 }
 
 export class SimClock {
-  private reading: SimReading = { sim: undefined, clock: undefined };
+  private reading: SimReading = { sim: undefined, clock: undefined, controls: undefined };
   /** The time under the scrubber while it is dragged. */
   private previewMs: number | null = null;
   private readonly listeners = new Set<() => void>();
@@ -46,6 +48,10 @@ export class SimClock {
     return this.reading.clock;
   }
 
+  get controls(): ClockState | undefined {
+    return this.reading.controls;
+  }
+
   get preview(): number | null {
     return this.previewMs;
   }
@@ -58,7 +64,7 @@ export class SimClock {
   /** Reads the time again and tells subscribers if it moved. Run every frame, and at once on every session event. */
   tick(): void {
     const next = this.read();
-    if (next.sim === this.reading.sim && next.clock === this.reading.clock) return;
+    if (next.sim === this.reading.sim && next.clock === this.reading.clock && next.controls === this.reading.controls) return;
     this.reading = next;
     this.emit();
   }

@@ -47,7 +47,8 @@ interface Props {
 export const Transport = memo(function Transport(props: Props) {
   useRenderCount("transport");
   const { feed, role, client, clock, send } = props;
-  const current = useSimValue(clock, (c) => c.clock);
+  // What was asked for last, not yet what the room sees: the buttons answer a click at once, and a second click builds on it.
+  const current = useSimValue(clock, (c) => c.controls);
   const [customRate, setCustomRate] = useState("");
   const [copied, setCopied] = useState<string | undefined>();
   const [starting, setStarting] = useState(false);

@@ -26,8 +26,9 @@ export function useKeyMap(client: ReplayClient | undefined, clock: SimClock, rol
   useEffect(() => {
     if (!client) return;
     const onKey = (event: KeyboardEvent) => {
-      const state = client.currentClock();
-      const sim = client.simTime();
+      // As the buttons do: the clock last asked for, so a held key or two quick presses build on each other.
+      const state = client.controlClock();
+      const sim = client.controlSimTime();
       if (!state || sim === undefined || !client.view) return;
       const action = keyAction(describe(event), { role, clock: state, sim, timeline: client.view.timeline, projectorBlanked: client.view.settings.blanked });
       if (!action) return;

@@ -50,7 +50,7 @@ export function useReplaySession(feed: ReplayFeed, mode: ReplayMode): ReplaySess
   const [notice, setNotice] = useState<string | undefined>();
   const [linkJumpHint, setLinkJumpHint] = useState<string | undefined>();
   const [resumedAt, setResumedAt] = useState<number | undefined>();
-  const [clock] = useState(() => new SimClock(() => ({ sim: undefined, clock: undefined })));
+  const [clock] = useState(() => new SimClock(() => ({ sim: undefined, clock: undefined, controls: undefined })));
   // `mode` by value: a parent may pass an equal object on every render.
   const modeKey = JSON.stringify(mode);
 
@@ -74,7 +74,7 @@ export function useReplaySession(feed: ReplayFeed, mode: ReplayMode): ReplaySess
     function open({ io, ReplayClient, startSolo, joinSession, NoPresenterKey }: Connection): () => void {
       const socket = io({ auth: { protocol: PROTOCOL_VERSION }, transports: ["websocket"] }) as ReplaySocket;
       const replay = new ReplayClient(socket);
-      clock.setSource(() => ({ sim: replay.simTime(), clock: replay.currentClock() }));
+      clock.setSource(() => ({ sim: replay.simTime(), clock: replay.currentClock(), controls: replay.controlClock() }));
       const show = () => {
         setView((previous) => replay.view && keepUnchanged(previous, { ...replay.view }));
         setClientMode(replay.mode);
