@@ -22,6 +22,7 @@ import type { Command } from "../domain/protocol";
 import { PROTOCOL_VERSION, RATE_LIMIT } from "../domain/protocol-constants";
 import { percentile, percentileOfSorted } from "./lib";
 import { LiteSocket, stateRevision } from "./lite-socket";
+import { sharedDecodeParser } from "./shared-decode";
 import * as clock from "../domain/replay/clock";
 
 // ---------------------------------------------------------------------------
@@ -216,6 +217,8 @@ function openSocket(url: string): ReplaySocket {
     transports: ["websocket"],
     forceNew: true,
     reconnection: false,
+    // A broadcast decoded once for all of them, as each device would decode its own at once (shared-decode.ts).
+    parser: sharedDecodeParser,
     timeout: CONNECT_TIMEOUT_MS,
   }) as ReplaySocket;
 }
