@@ -21,3 +21,15 @@ test("the health endpoint reports the database", async ({ request }) => {
   expect(response.status()).toBe(200);
   expect(await response.json()).toMatchObject({ status: "ok", db: "ok" });
 });
+
+test("an address with no page, or a replay of a feed not in the library, says so in Relive's own page and leads home", async ({ page }) => {
+  for (const path of ["/replay/no-such-feed", "/no/such/page"]) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(404);
+    await expect(page).toHaveTitle("Not found · Relive");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Not found");
+    await expect(page.getByTestId("not-found")).toContainText("no page at this address");
+  }
+  await page.getByRole("link", { name: /feeds in the library/ }).click();
+  await expect(page.getByRole("heading", { name: "Feed library" })).toBeVisible();
+});
