@@ -23,7 +23,7 @@ import { Decoder, Encoder, PacketType, protocol, type Packet } from "socket.io-p
 const recent: Array<{ text: string; packet: Packet }> = [];
 const RECENT = 4;
 
-/** Shared packets decoded, and frames that reused one (for the unit test and the log). */
+/** Shared packets decoded, and frames that reused one (its unit test reads them). */
 export const sharing = { decoded: 0, reused: 0 };
 
 class SharedDecoder extends Decoder {
