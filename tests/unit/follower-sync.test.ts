@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { JoinGuard } from "@/server/replay/join-guard";
-import { censusOf, PresenceCounter, PROBE_CHUNK, summarize } from "@/server/replay/socket/presence";
-import type { FollowerMeasure, Peer, Rooms } from "@/server/replay/socket/transport";
+import { censusOf, summarize } from "@/server/replay/socket/presence";
+import type { FollowerMeasure } from "@/server/replay/socket/transport";
 
 describe("JoinGuard: join-code guessing", () => {
   const limit = { burst: 3, refillMs: 1000 };
@@ -83,39 +83,5 @@ describe("summarize: followers' sync state for the presenter, over every process
 
   it("reports no skew before any measurement", () => {
     expect(summarize([censusOf([], "s", 1)])).toEqual({ inSync: 0, detached: 0, lagging: 0, maxSkewMs: null, medianSkewMs: null });
-  });
-});
-
-describe("PresenceCounter: probing a hall", () => {
-  it("asks a chunk of followers per turn of the event loop, so a click arriving meanwhile waits for one chunk, not the hall", async () => {
-    const session = "s";
-    const log: string[] = [];
-    const peer = (i: number, role: "presenter" | "follower"): Peer => ({
-      id: `p${i}`,
-      address: "127.0.0.1",
-      data: { roles: { [session]: role }, sync: role === "follower" ? { [session]: { detached: false, skewMs: null, revision: null, silent: false } } : {}, devices: {} },
-      join: () => undefined,
-      leave: () => undefined,
-      emit: () => undefined,
-      ask: (_event, payload) => {
-        log.push(`ask ${i}`);
-        // Something else the process has to do (a click's message), arriving as the first follower is asked.
-        if (i === 1) setImmediate(() => log.push("click"));
-        return Promise.resolve({ serverNow: payload.serverTime, revision: 1, cursor: 0, detached: false });
-      },
-    });
-    const hall = 2.5 * PROBE_CHUNK;
-    const peers = [peer(0, "presenter"), ...Array.from({ length: hall }, (_, i) => peer(i + 1, "follower"))];
-    const rooms: Rooms = { emit: () => undefined, askProcesses: () => Promise.resolve([]), answerProcesses: () => undefined, local: () => peers };
-    const delivered: Array<number | null> = [];
-    const counter = new PresenceCounter(rooms, () => 1, (_id, slowest) => void delivered.push(slowest));
-    counter.changed(session, 0); // a join counted: the newcomers are probed
-    await expect.poll(() => delivered.length, { timeout: 5000 }).toBeGreaterThan(1);
-    counter.close();
-    // Every follower asked once, and the click handled after the first chunk, long before the last follower.
-    expect(log.filter((line) => line.startsWith("ask"))).toHaveLength(hall);
-    expect(log.indexOf("click")).toBe(PROBE_CHUNK);
-    // Once all answered, the lead is told the slowest round trip.
-    expect(delivered.at(-1)).not.toBeNull();
   });
 });
