@@ -18,6 +18,7 @@ import {
   addressKey,
   applySecurityHeaders,
   bodyTooLarge,
+  closeAfterAnswer,
   closeIfBodyUnread,
   HostAllowList,
   malformedPath,
@@ -119,7 +120,7 @@ export async function startServer(env: Env, log: (line: string) => void = consol
       const upgrade = !(res instanceof http.ServerResponse);
       if (refusal && upgrade) return refuseUpgrade(req.socket, refusal.status, refusal.body);
       if (refusal) {
-        res.setHeader("Connection", "close");
+        closeAfterAnswer(req, res);
         return sendJson(res, refusal.status, refusal.body);
       }
       if (!upgrade) closeIfBodyUnread(req, res);
@@ -171,7 +172,7 @@ export async function startServer(env: Env, log: (line: string) => void = consol
       applySecurityHeaders(req, res, isApi ? "api" : "page", dev);
       const wrongHost = hosts.refusal(req.headers.host);
       if (wrongHost) {
-        res.setHeader("Connection", "close");
+        closeAfterAnswer(req, res);
         return sendJson(res, wrongHost.status, wrongHost.body);
       }
       if (draining) res.setHeader("Connection", "close");

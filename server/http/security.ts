@@ -204,9 +204,10 @@ export function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): vo
  * Marks the answer as the connection's last: it says "Connection: close",
  * so a keep-alive client sends its next request on a new connection, and
  * Node ends the connection once the answer is out. Node does that with
- * destroySoon(); here it closes lingering instead (below).
+ * destroySoon(); here it closes lingering instead (below), so a client
+ * still sending a body it was refused reads the answer, not a reset.
  */
-function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
+export function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
   const socket = req.socket;
   socket.destroySoon = () => closeLingering(socket);
   res.setHeader("Connection", "close");
